@@ -58,6 +58,7 @@ class Witness:
     size: int
     encoding: str
     source: str
+    kind: str = ""  # "web", "pdf", ... from a manifest when there is one
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +158,7 @@ class Alignment:
     witnesses: tuple[NormalizedWitness, ...]
     base: str
     units: tuple[Unit, ...]
+    title: str = ""
 
     @property
     def sigla(self) -> tuple[str, ...]:

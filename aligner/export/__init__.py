@@ -1,0 +1,1 @@
+"""Exporters: views over one :class:`aligner.model.Alignment` (json, csv, tei, html)."""
