@@ -47,7 +47,7 @@ class OffsetMap:
     segment and let a position at the very end be mapped too.
     """
 
-    __slots__ = ("out_starts", "src_starts", "src_ends", "exact", "out_length", "src_length")
+    __slots__ = ("exact", "out_length", "out_starts", "src_ends", "src_length", "src_starts")
 
     def __init__(
         self,
@@ -104,6 +104,21 @@ class OffsetMap:
             point = self.source_start(start)
             return point, point
         return self.source_start(start), self.source_end(end - 1)
+
+    def output_offset(self, src: int) -> int:
+        """The first output position that comes from source offset ``src`` or later.
+
+        The inverse direction, for placing source landmarks (page boundaries) in the
+        output; a deleted source position maps to where the output continues.
+        """
+        i = bisect_right(self.src_starts, src) - 1
+        if i < 0:
+            return 0
+        if self.exact[i] and src < self.src_ends[i]:
+            return self.out_starts[i] + src - self.src_starts[i]
+        if src <= self.src_starts[i]:
+            return self.out_starts[i]
+        return self._out_end(i)
 
     def is_exact(self, start: int, end: int) -> bool:
         """True when every character of output ``[start, end)`` maps one-for-one."""

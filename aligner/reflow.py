@@ -1,0 +1,352 @@
+"""Undo PDF layout: wrapped lines, page breaks, running heads, page numbers, hyphenation.
+
+The reflow reads the layout rather than the words: it learns the wrap width and the
+paragraph indent from the text itself, then decides at every line end whether a
+paragraph ends there. The evidence, strongest first:
+
+1. the next line opens a list item or numbered clause (``——``, ``（一）``, ``1.``) and
+   this one ends a sentence;
+2. this line is *short*: the next line's first word would have fitted on it;
+3. the next line is indented (a first line of a paragraph), where the text uses
+   indents;
+4. a blank line between the two (but not one that is only a page boundary) after a
+   sentence end.
+
+Every decision becomes an :class:`~aligner.text.Edit` of the line gap (``""`` for CJK,
+``" "`` for Latin, ``"\\n"`` for a paragraph break), so the output maps back to the
+source exactly. Removed page furniture is returned, never silently dropped.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from aligner.model import Furniture
+from aligner.rules import CJK, HSPACE, PAGE_NUMBER, Profile
+from aligner.text import Edit
+
+__all__ = ["Layout", "Line", "ReflowResult", "reflow_edits", "scan_lines", "unwrapped_edits"]
+
+WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
+WIDE_OR_AMBIGUOUS = regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
+LEADING = regex.compile(r"[^\S\n]*")
+TRAILING_SPACE = regex.compile(rf"{HSPACE}+$")
+# Closing marks that may not begin a line: a line break before them moves a character down.
+NO_LINE_START = "，。、；：？！）》」』”’〉】…,.;:?!)]}%"
+FIRST_TOKEN = regex.compile(rf"^(?:[A-Za-z0-9\p{{Latin}}'’_@./:%-]+|.)[{regex.escape(NO_LINE_START)}]*")
+HYPHENATED = regex.compile(r"(\p{L}+)-$")
+WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
+DIGITS = regex.compile(r"\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank source line, located in the source and measured in display cells."""
+
+    number: int  # 0-based line number in the source
+    start: int  # source offset of the first character of the body
+    end: int  # source offset just after the body
+    text: str  # the body: the line without leading and trailing whitespace
+    indent: int  # display width of the leading whitespace
+    width: int  # display width of indent + body: where the line's right edge is
+    page: int  # 0-based page, counted by form feeds
+    blank_before: bool  # a blank line separates it from the previous non-blank line
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What reflow learned about the page: is the text wrapped, at what width, with what indent."""
+
+    wrapped: bool
+    width: int
+    indent: int
+    pages: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReflowResult:
+    edits: tuple[Edit, ...]
+    furniture: tuple[Furniture, ...]
+    layout: Layout
+    page_starts: tuple[tuple[int, str], ...]  # (source offset of the page's first body, printed number)
+    soft_page_breaks: tuple[int, ...]  # source offsets where a blank line in mid-sentence was joined
+
+
+def display_width(text: str, wide_ambiguous: bool) -> int:
+    pattern = WIDE_OR_AMBIGUOUS if wide_ambiguous else WIDE
+    return len(text) + len(pattern.findall(text))
+
+
+def scan_lines(source: str, profile: Profile) -> list[Line]:
+    """The non-blank lines of ``source``, with positions, widths and page numbers."""
+    lines: list[Line] = []
+    page = 0
+    blank = False
+    pos = 0
+    for number, raw in enumerate(source.split("\n")):
+        page += raw.count("\f")
+        lead = LEADING.match(raw)
+        body_start = lead.end() if lead else 0
+        body = raw[body_start:].rstrip()
+        if body:
+            indent = display_width(raw[:body_start].replace("\f", ""), profile.wide_ambiguous)
+            width = indent + display_width(body, profile.wide_ambiguous)
+            start = pos + body_start
+            lines.append(Line(number, start, start + len(body), body, indent, width, page, blank))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw) + 1
+    return lines
+
+
+def _furniture_key(text: str) -> str:
+    return DIGITS.sub("#", regex.sub(r"\s+", "", text))
+
+
+def find_furniture(lines: Sequence[Line], pages: int) -> dict[int, Furniture]:
+    """Running heads, feet and page numbers, by position in ``lines``.
+
+    With form feeds, a line at the top or bottom of a page is furniture when it is a
+    page number, or when the same line (digits aside) stands there on many pages.
+    Without form feeds, page numbers are standalone numeric lines whose values climb
+    through the document, and running heads are short lines repeated beside them.
+    """
+    if pages >= 2:
+        return _paged_furniture(lines, pages)
+    return _unpaged_furniture(lines)
+
+
+def _edges(lines: Sequence[Line]) -> dict[int, list[tuple[str, int]]]:
+    """For each page, its first two and last two lines as (position, line index)."""
+    by_page: dict[int, list[int]] = {}
+    for i, line in enumerate(lines):
+        by_page.setdefault(line.page, []).append(i)
+    edges: dict[int, list[tuple[str, int]]] = {}
+    for page, idx in by_page.items():
+        chosen = [("top", i) for i in idx[:2]] + [("bottom", i) for i in idx[-2:]]
+        edges[page] = list(dict.fromkeys(chosen))
+    return edges
+
+
+def _paged_furniture(lines: Sequence[Line], pages: int) -> dict[int, Furniture]:
+    edges = _edges(lines)
+    counts: Counter[tuple[str, str]] = Counter()
+    for page_edges in edges.values():
+        counts.update({(where, _furniture_key(lines[i].text)) for where, i in page_edges})
+    repeated = max(3, (pages * 2 + 4) // 5) if pages > 3 else pages
+    found: dict[int, Furniture] = {}
+    for page_edges in edges.values():
+        for where, i in page_edges:
+            line = lines[i]
+            kind = ""
+            if PAGE_NUMBER.match(line.text):
+                kind = "page-number"
+            elif len(line.text) <= 80 and counts[(where, _furniture_key(line.text))] >= repeated:
+                kind = "header" if where == "top" else "footer"
+            if kind:
+                found[i] = Furniture(kind, line.text, line.start, line.end, line.number + 1, line.page)
+    return _drop_inner(found, lines)
+
+
+def _drop_inner(found: dict[int, Furniture], lines: Sequence[Line]) -> dict[int, Furniture]:
+    """Keep only furniture at the very edge of its page (a second line counts if the first is furniture)."""
+    kept: dict[int, Furniture] = {}
+    for i in sorted(found):
+        line = lines[i]
+        first = i == 0 or lines[i - 1].page != line.page or (i - 1) in kept
+        if first:
+            kept[i] = found[i]
+    for i in sorted(found, reverse=True):
+        line = lines[i]
+        last = i == len(lines) - 1 or lines[i + 1].page != line.page or (i + 1) in kept
+        if last:
+            kept[i] = found[i]
+    return dict(sorted(kept.items()))
+
+
+def _unpaged_furniture(lines: Sequence[Line]) -> dict[int, Furniture]:
+    numbers = [
+        (i, int(DIGITS.findall(line.text)[0]))
+        for i, line in enumerate(lines)
+        if PAGE_NUMBER.match(line.text) and DIGITS.search(line.text)
+    ]
+    climbing = [i for k, (i, n) in enumerate(numbers) if k and 0 < n - numbers[k - 1][1] <= 2]
+    if len(climbing) < 2:
+        return {}
+    found = {
+        i: Furniture("page-number", lines[i].text, lines[i].start, lines[i].end, lines[i].number + 1, k)
+        for k, i in enumerate(climbing, start=1)
+    }
+    first = numbers[0][0]
+    if numbers and 0 < numbers[1][1] - numbers[0][1] <= 2:
+        found[first] = Furniture(
+            "page-number", lines[first].text, lines[first].start, lines[first].end, lines[first].number + 1, 0
+        )
+    near = Counter(_furniture_key(lines[j].text) for i in found for j in (i - 1, i + 1) if 0 <= j < len(lines))
+    for i in list(found):
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(lines) and j not in found and near[_furniture_key(lines[j].text)] >= 3:
+                line = lines[j]
+                found[j] = Furniture(
+                    "header" if j < i else "footer",
+                    line.text,
+                    line.start,
+                    line.end,
+                    line.number + 1,
+                    found[i].page,
+                )
+    return dict(sorted(found.items()))
+
+
+def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
+    """Wrap width and paragraph indent, learned from the line widths.
+
+    Text is *wrapped* when most lines end near one right edge. The width is the
+    median right edge of those lines; the indent is how much shorter the lines that
+    follow a clear paragraph end typically are (zero when indents were kept).
+    """
+    widths = sorted(line.width for line in lines)
+    if len(widths) < 3:
+        return Layout(False, widths[-1] if widths else 0, 0, pages)
+    p90 = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+    band = [w for w in widths if 0.8 * p90 <= w <= 1.1 * p90]
+    wrapped = len(band) >= 0.45 * len(widths) and p90 <= 400
+    width = band[len(band) // 2] if band else p90
+    after_end = Counter(
+        b.width
+        for a, b in itertools.pairwise(lines)
+        if a.text[-1] in profile.sentence_end and a.width < width * 0.7 and width * 0.75 <= b.width <= width
+    )
+    indent = 0
+    if after_end:
+        common, votes = after_end.most_common(1)[0]
+        if votes >= 3 and 2 <= width - common <= width * 0.15:
+            indent = width - common
+    return Layout(wrapped, width, indent, pages)
+
+
+def _token_width(line: Line, profile: Profile) -> int:
+    match = FIRST_TOKEN.match(line.text)
+    return display_width(match.group(0) if match else line.text[:1], profile.wide_ambiguous)
+
+
+def _joiner(left: str, right: str) -> str:
+    """Lines join with nothing between CJK characters, with one space between Latin words."""
+    return "" if CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None else " "
+
+
+class _Decider:
+    """Decides, line end by line end, whether a paragraph ends there."""
+
+    def __init__(self, layout: Layout, profile: Profile) -> None:
+        self.layout = layout
+        self.profile = profile
+        self.first_line = True
+
+    def _capacity(self) -> int:
+        return self.layout.width - (self.layout.indent if self.first_line else 0)
+
+    def _short(self, a: Line, b: Line) -> bool:
+        gap = 0 if _joiner(a.text, b.text) == "" else 1
+        slack = 1 if self.profile.wide_ambiguous else 0
+        return a.width + gap + _token_width(b, self.profile) <= self._capacity() - slack
+
+    def _looks_indented(self, b: Line) -> bool:
+        """A line as long as a first line is: full width less the learned indent."""
+        return abs(self.layout.width - self.layout.indent - b.width) <= 1
+
+    def breaks(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
+        profile = self.profile
+        ends_sentence = a.text[-1] in profile.sentence_end
+        opens_item = any(p.match(b.text) for p in profile.starts_paragraph)
+        if opens_item and (ends_sentence or self._short(a, b)):
+            return True
+        if self._short(a, b):
+            return True
+        if self.layout.indent == 0 and b.indent > a.indent and b.indent - a.indent <= 8 and not a.indent:
+            return ends_sentence or not self.layout.wrapped
+        if not ends_sentence:
+            return False
+        if self.layout.indent and not b_is_last:
+            return self._looks_indented(b)
+        return same_page and b.blank_before
+
+    def decide(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
+        result = self.breaks(a, b, same_page, b_is_last) if self.layout.wrapped else True
+        self.first_line = result
+        return result
+
+
+def _dehyphenate(a: Line, b: Line, profile: Profile, vocabulary: set[str]) -> str | None:
+    """The joiner for a line ending in a hyphen: ``""`` (soft hyphen removed) or ``"-"`` (kept)."""
+    hyphen = HYPHENATED.search(a.text)
+    word = WORD_START.match(b.text)
+    if not (profile.hyphenation and hyphen and word):
+        return None
+    left, right = hyphen.group(1), word.group(1)
+    joined = (left + right).lower()
+    if joined in vocabulary:
+        return ""
+    if f"{left}-{right}".lower() in vocabulary or left.lower() in profile.compound_prefixes:
+        return "-"
+    return ""
+
+
+def reflow_edits(source: str, profile: Profile) -> ReflowResult:
+    """The edits that turn ``source`` into one paragraph per line, and what was removed."""
+    lines = scan_lines(source, profile)
+    pages = (lines[-1].page + 1) if lines else 1
+    furniture = find_furniture(lines, pages)
+    body = [line for i, line in enumerate(lines) if i not in furniture]
+    layout = learn_layout(body, profile, pages)
+    vocabulary = _vocabulary(source) if profile.hyphenation else set()
+    decider = _Decider(layout, profile)
+    edits: list[Edit] = []
+    page_starts: list[tuple[int, str]] = []
+    soft_breaks: list[int] = []
+    numbers = {f.page: f.text for f in furniture.values() if f.kind == "page-number"}
+    if body and body[0].start > 0:
+        edits.append(Edit(0, body[0].start, ""))
+    for k, (a, b) in enumerate(itertools.pairwise(body)):
+        same_page = a.page == b.page
+        if not same_page:
+            page_starts.append((b.start, numbers.get(b.page, str(b.page + 1))))
+        is_break = decider.decide(a, b, same_page, k + 2 == len(body))
+        if is_break:
+            edits.append(Edit(a.end, b.start, "\n"))
+            continue
+        if same_page and b.blank_before:
+            soft_breaks.append(b.start)
+        hyphen = _dehyphenate(a, b, profile, vocabulary)
+        if hyphen is not None:
+            edits.append(Edit(a.end - 1, b.start, hyphen))
+        else:
+            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text)))
+    if body and body[-1].end < len(source):
+        edits.append(Edit(body[-1].end, len(source), ""))
+    return ReflowResult(tuple(edits), tuple(furniture.values()), layout, tuple(page_starts), tuple(soft_breaks))
+
+
+def unwrapped_edits(source: str, profile: Profile) -> ReflowResult:
+    """Every non-blank line is a paragraph (``--no-reflow``): only the gaps between lines go."""
+    lines = scan_lines(source, profile)
+    edits = [Edit(a.end, b.start, "\n") for a, b in itertools.pairwise(lines)]
+    if lines and lines[0].start > 0:
+        edits.insert(0, Edit(0, lines[0].start, ""))
+    if lines and lines[-1].end < len(source):
+        edits.append(Edit(lines[-1].end, len(source), ""))
+    layout = Layout(False, max((line.width for line in lines), default=0), 0, 1)
+    return ReflowResult(tuple(edits), (), layout, (), ())
+
+
+def _vocabulary(source: str) -> set[str]:
+    """Lower-cased words and hyphenated compounds of the text, to tell soft hyphens from real ones."""
+    return {w.lower() for w in regex.findall(r"\p{L}+(?:-\p{L}+)*", source)} | {
+        w.lower() for w in regex.findall(r"\p{L}+", source)
+    }

@@ -1,0 +1,245 @@
+"""Rule tables as data: character classes, paragraph and heading patterns, profiles.
+
+A :class:`Profile` bundles every language-specific choice the normalizers make, so
+that adding a language or a house style means adding a table here, not an ``if``
+in the code. Patterns are compiled once, when this module is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+import regex
+
+from aligner.errors import UsageError
+from aligner.model import BlockKind
+
+__all__ = [
+    "CJK",
+    "PAGE_NUMBER",
+    "PROFILES",
+    "Profile",
+    "SpacingStyle",
+    "StructureRule",
+    "detect_profile",
+    "get_profile",
+]
+
+# Characters that take a full cell in CJK typesetting and join without spaces:
+# ideographs, kana, hangul, and the full-width punctuation that sits between them.
+CJK_CLASS = (
+    r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f"
+    r"\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
+)
+CJK = regex.compile(f"[{CJK_CLASS}]")
+HAN = regex.compile(r"\p{Han}")
+LATIN_LETTER = regex.compile(r"[A-Za-z]")
+
+# Horizontal whitespace (every Unicode space but the newline that separates paragraphs).
+HSPACE = r"[^\S\n\f]"
+
+# Printed page numbers, as they stand alone on a line at the top or bottom of a page.
+PAGE_NUMBER = regex.compile(
+    r"""^(?:
+        [-–—]?\s*\d{1,4}\s*[-–—]?                       # 12, - 12 -, —12—
+      | 第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?  # 第 3 页 共 10 页
+      | (?i:page|p\.)\s*\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?   # Page 3 of 10
+      | \d{1,4}\s*/\s*\d{1,4}                           # 3/10
+      | (?i:[ivxlc]{1,7})                               # roman numerals in front matter
+    )$""",
+    regex.VERBOSE,
+)
+
+
+class SpacingStyle(StrEnum):
+    """How spaces between CJK and Latin/digits are treated."""
+
+    GOVERNMENT = "government"  # none: 自2009年 (the seed's house style)
+    PANGU = "pangu"  # exactly one: 自 2009 年
+    LATIN = "latin"  # text without CJK: only fold runs and strip
+
+
+@dataclass(frozen=True, slots=True)
+class StructureRule:
+    """A paragraph whose text matches ``pattern`` is a ``kind`` at ``level``.
+
+    ``max_length`` keeps a numbered sentence from passing for a heading; ``no_final``
+    requires that the paragraph not end with sentence punctuation (headings don't).
+    Rules are tried in order; the first that matches wins.
+    """
+
+    name: str
+    pattern: regex.Pattern[str]
+    kind: BlockKind
+    level: int = 0
+    max_length: int = 10_000
+    no_final: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Every language-specific choice of normalization, reflow and segmentation."""
+
+    name: str
+    language: str
+    description: str
+    wide_ambiguous: bool
+    sentence_end: str
+    starts_paragraph: tuple[regex.Pattern[str], ...]
+    structure: tuple[StructureRule, ...]
+    spacing: SpacingStyle
+    hyphenation: bool = False
+    compound_prefixes: frozenset[str] = field(default_factory=frozenset)
+    fold_width: bool = False
+
+    def with_options(self, **changes: object) -> Profile:
+        """A copy with some fields changed, e.g. ``ZH.with_options(fold_width=True)``."""
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def _c(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+ZH_NUMERAL = "一二三四五六七八九十百零〇两"
+
+# Markers that open a new paragraph when they begin a line (list items, numbered clauses).
+ZH_STARTS = (
+    _c(r"^——"),
+    _c(rf"^[（(][{ZH_NUMERAL}]{{1,4}}[）)]"),
+    _c(rf"^[{ZH_NUMERAL}]{{1,4}}、"),
+    _c(r"^\d{1,3}[.．、](?!\d)"),
+    _c(r"^[（(]\d{1,3}[）)]"),
+    _c(rf"^第[{ZH_NUMERAL}\d]{{1,5}}[条章节款]"),
+    _c(r"^[•·●○◆■▪]"),
+)
+
+ZH_STRUCTURE = (
+    StructureRule("chapter", _c(rf"^第[{ZH_NUMERAL}\d]{{1,5}}[章编]"), BlockKind.HEAD, 1, 40, True),
+    StructureRule("section", _c(rf"^第[{ZH_NUMERAL}\d]{{1,5}}节"), BlockKind.HEAD, 2, 40, True),
+    StructureRule("numbered-1", _c(rf"^[{ZH_NUMERAL}]{{1,4}}、"), BlockKind.HEAD, 1, 40, True),
+    StructureRule("numbered-2", _c(rf"^[（(][{ZH_NUMERAL}]{{1,4}}[）)]"), BlockKind.HEAD, 2, 40, True),
+    StructureRule("numbered-3", _c(r"^\d{1,3}[.．](?!\d)"), BlockKind.HEAD, 3, 40, True),
+    StructureRule("dash-item", _c(r"^——"), BlockKind.ITEM),
+    StructureRule("bullet-item", _c(r"^[•·●○◆■▪]"), BlockKind.ITEM),
+    StructureRule("title", _c(r"^\P{P}{1,12}$"), BlockKind.HEAD, 1, 12, True),
+)
+
+EN_STARTS = (
+    _c(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+\p{Lu}"),
+    _c(r"^[(]?[a-z][).]\s"),
+    _c(r"^[(][ivx]{1,5}[)]\s"),
+    _c(r"^[-•*·●]\s"),
+    _c(r"^(?:Article|Section|Chapter|Part)\s+[\dIVXLC]+\b"),
+)
+
+EN_STRUCTURE = (
+    StructureRule("chapter", _c(r"^(?:Chapter|Part|Article)\s+[\dIVXLC]+\b"), BlockKind.HEAD, 1, 80, True),
+    StructureRule("numbered-2", _c(r"^\d{1,3}\.\d{1,3}\.?\s+\p{Lu}"), BlockKind.HEAD, 2, 80, True),
+    StructureRule("numbered-1", _c(r"^\d{1,3}\.\s+\p{Lu}[^.!?]{0,70}\.?$"), BlockKind.HEAD, 1, 80),
+    StructureRule("caps-title", _c(r"^[\p{Lu}\d][\p{Lu}\d ,&'’-]{2,70}$"), BlockKind.HEAD, 1, 72),
+    StructureRule("letter-item", _c(r"^[(]?[a-z][).]\s"), BlockKind.ITEM),
+    StructureRule("bullet-item", _c(r"^[-•*·●]\s"), BlockKind.ITEM),
+)
+
+# Line-end hyphens after these prefixes are real compounds (well-known), not soft breaks.
+EN_COMPOUND_PREFIXES = frozenset(
+    [
+        "all",
+        "anti",
+        "co",
+        "counter",
+        "cross",
+        "e",
+        "ex",
+        "half",
+        "high",
+        "long",
+        "low",
+        "multi",
+        "non",
+        "off",
+        "on",
+        "one",
+        "over",
+        "part",
+        "post",
+        "pre",
+        "pro",
+        "quasi",
+        "re",
+        "self",
+        "semi",
+        "short",
+        "so",
+        "sub",
+        "super",
+        "third",
+        "two",
+        "un",
+        "under",
+        "well",
+        "wide",
+        "world",
+    ]
+)
+
+ZH = Profile(
+    name="zh",
+    language="zh",
+    description="Chinese: no spaces between CJK and digits/Latin (government style); CJK lines joined directly",
+    wide_ambiguous=True,
+    sentence_end="。！？；：…!?;:",
+    starts_paragraph=ZH_STARTS,
+    structure=ZH_STRUCTURE,
+    spacing=SpacingStyle.GOVERNMENT,
+)
+
+ZH_PANGU = ZH.with_options(
+    name="zh-pangu",
+    description="Chinese with one space between CJK and digits/Latin (pangu style)",
+    spacing=SpacingStyle.PANGU,
+)
+
+ZH_FOLD = ZH.with_options(
+    name="zh-fold",
+    description="Chinese, and full-width letters and digits folded to ASCII (２０２１ -> 2021)",
+    fold_width=True,
+)
+
+EN = Profile(
+    name="en",
+    language="en",
+    description="English: lines joined with one space, soft hyphens at line ends removed",
+    wide_ambiguous=False,
+    sentence_end=".!?:;",
+    starts_paragraph=EN_STARTS,
+    structure=EN_STRUCTURE,
+    spacing=SpacingStyle.LATIN,
+    hyphenation=True,
+    compound_prefixes=EN_COMPOUND_PREFIXES,
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, EN)}
+
+
+def get_profile(name: str) -> Profile:
+    """The profile called ``name``; a :class:`UsageError` lists the known ones otherwise."""
+    try:
+        return PROFILES[name]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise UsageError(f"unknown profile {name!r} (known profiles: {known})") from None
+
+
+def detect_profile(text: str, sample: int = 20_000) -> Profile:
+    """``zh`` when CJK characters make up a fair share of the letters, else ``en``.
+
+    >>> detect_profile("中华人民共和国").name, detect_profile("Hello world").name
+    ('zh', 'en')
+    """
+    head = text[:sample]
+    cjk = len(HAN.findall(head))
+    latin = len(LATIN_LETTER.findall(head))
+    return ZH if cjk and cjk * 3 >= latin else EN
