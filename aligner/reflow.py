@@ -39,6 +39,7 @@ TRAILING_SPACE = regex.compile(rf"{HSPACE}+$")
 # Closing marks that may not begin a line: a line break before them moves a character down.
 NO_LINE_START = "，。、；：？！）》」』”’〉】…,.;:?!)]}%"
 FIRST_TOKEN = regex.compile(rf"^(?:[A-Za-z0-9\p{{Latin}}'’_@./:%-]+|.)[{regex.escape(NO_LINE_START)}]*")
+CLOSERS = "）)》」』”’\"'】]"
 HYPHENATED = regex.compile(r"(\p{L}+)-$")
 WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
 DIGITS = regex.compile(r"\d+")
@@ -66,6 +67,8 @@ class Layout:
     width: int
     indent: int
     pages: int
+    margin: int = 0  # the usual leading indent of a line; more than this marks a first line
+    indents: bool = False  # whether first lines are marked by leading indentation
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +219,11 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
         return Layout(False, widths[-1] if widths else 0, 0, pages)
     p90 = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
     band = [w for w in widths if 0.8 * p90 <= w <= 1.1 * p90]
-    wrapped = len(band) >= 0.45 * len(widths) and p90 <= 400
-    width = band[len(band) // 2] if band else p90
+    # Wrapped text: many lines share one right edge, and many of those stop in mid-sentence.
+    # Paragraph-per-line text of similar lengths would pass the first test, not the second.
+    open_ends = sum(1 for line in lines if 0.8 * p90 <= line.width and line.text[-1] not in profile.sentence_end)
+    wrapped = len(band) >= max(3, 0.45 * len(widths)) and open_ends >= 0.3 * len(band) and p90 <= 400
+    width = band[min(len(band) - 1, int(len(band) * profile.edge_quantile))] if band else p90
     after_end = Counter(
         b.width
         for a, b in itertools.pairwise(lines)
@@ -228,7 +234,10 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
         common, votes = after_end.most_common(1)[0]
         if votes >= 3 and 2 <= width - common <= width * 0.15:
             indent = width - common
-    return Layout(wrapped, width, indent, pages)
+    margins = Counter(line.indent for line in lines)
+    margin = margins.most_common(1)[0][0]
+    indented = sum(n for k, n in margins.items() if margin < k <= margin + 8)
+    return Layout(wrapped, width, indent, pages, margin, indented >= 2)
 
 
 def _token_width(line: Line, profile: Profile) -> int:
@@ -257,20 +266,33 @@ class _Decider:
         slack = 1 if self.profile.wide_ambiguous else 0
         return a.width + gap + _token_width(b, self.profile) <= self._capacity() - slack
 
+    def _indented_first_line(self, a: Line, b: Line) -> bool:
+        """``b`` is indented past the margin, and not as the hanging continuation of a list item."""
+        layout = self.layout
+        if not layout.indents or not layout.margin < b.indent <= layout.margin + 8:
+            return False
+        hanging = a.indent < b.indent and any(p.match(a.text) for p in self.profile.starts_paragraph)
+        return not hanging
+
     def _looks_indented(self, b: Line) -> bool:
         """A line as long as a first line is: full width less the learned indent."""
         return abs(self.layout.width - self.layout.indent - b.width) <= 1
 
     def breaks(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
+        """The evidence in order of strength; the first rule that speaks decides."""
         profile = self.profile
+        if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
+            return False  # no paragraph ends in the middle of a hyphenated word
         ends_sentence = a.text[-1] in profile.sentence_end
-        opens_item = any(p.match(b.text) for p in profile.starts_paragraph)
-        if opens_item and (ends_sentence or self._short(a, b)):
+        short = self._short(a, b)
+        if any(p.match(b.text) for p in profile.starts_paragraph) and (ends_sentence or short):
             return True
-        if self._short(a, b):
+        if self._indented_first_line(a, b):
             return True
-        if self.layout.indent == 0 and b.indent > a.indent and b.indent - a.indent <= 8 and not a.indent:
-            return ends_sentence or not self.layout.wrapped
+        if short:
+            # A line can also stop early because the next word is long; only a sentence end
+            # or a line well short of the edge makes it a paragraph end.
+            return ends_sentence or a.text[-1] in CLOSERS or a.width <= 0.75 * self._capacity()
         if not ends_sentence:
             return False
         if self.layout.indent and not b_is_last:

@@ -92,6 +92,9 @@ class Profile:
     hyphenation: bool = False
     compound_prefixes: frozenset[str] = field(default_factory=frozenset)
     fold_width: bool = False
+    # Which line length counts as "full": the median for justified monospace CJK, a
+    # high quantile for Latin text, whose ragged lines stop anywhere short of the edge.
+    edge_quantile: float = 0.5
 
     def with_options(self, **changes: object) -> Profile:
         """A copy with some fields changed, e.g. ``ZH.with_options(fold_width=True)``."""
@@ -213,12 +216,13 @@ EN = Profile(
     language="en",
     description="English: lines joined with one space, soft hyphens at line ends removed",
     wide_ambiguous=False,
-    sentence_end=".!?:;",
+    sentence_end=".!?:",
     starts_paragraph=EN_STARTS,
     structure=EN_STRUCTURE,
     spacing=SpacingStyle.LATIN,
     hyphenation=True,
     compound_prefixes=EN_COMPOUND_PREFIXES,
+    edge_quantile=0.9,
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, EN)}
