@@ -1,0 +1,232 @@
+"""Corpus manifests: which documents a corpus holds and which files are their witnesses.
+
+A manifest is JSON, checked against ``schemas/manifest.schema.json``::
+
+    {"documents": [{"id": "nhrap-2021-2025", "title": "…", "base": "web",
+                    "witnesses": [{"siglum": "web", "path": "web.txt", "kind": "web"},
+                                  {"siglum": "pdf", "path": "pdf.txt", "kind": "pdf"}]}]}
+
+Witness paths are relative to the manifest's folder. A folder laid out as
+``DOC/SIGLUM.txt`` is a corpus too (:func:`from_folder`), and :func:`load` takes either.
+
+>>> manifest = load_manifest("corpora/nhrap-2021-2025/manifest.json")
+>>> [(w.siglum, w.kind) for w in manifest.documents[0].witnesses]
+[('web', 'web'), ('pdf', 'pdf')]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from aligner.errors import InputError
+from aligner.witness import siglum_for
+
+__all__ = [
+    "MANIFEST_NAME",
+    "Document",
+    "Manifest",
+    "WitnessEntry",
+    "find_for_witness",
+    "from_folder",
+    "load",
+    "load_manifest",
+]
+
+MANIFEST_NAME = "manifest.json"
+SCHEMA_NAME = "manifest.schema.json"
+# Must agree with the schema's document id pattern: ids name output folders.
+DOCUMENT_ID = regex.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class WitnessEntry:
+    """One witness file of a document: ``path`` as the manifest writes it, ``file`` resolved."""
+
+    siglum: str
+    path: str
+    file: Path
+    kind: str = ""
+    sha256: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document of a corpus; ``base=None`` lets the first witness lead."""
+
+    id: str
+    witnesses: tuple[WitnessEntry, ...]
+    title: str = ""
+    language: str = ""
+    base: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Manifest:
+    """The documents of a corpus, in manifest order; ``source`` is the manifest file or folder."""
+
+    documents: tuple[Document, ...]
+    source: Path
+
+
+def load(path: str | Path) -> Manifest:
+    """A manifest file, a folder holding ``manifest.json``, or a ``DOC/SIGLUM.txt`` folder."""
+    source = Path(path)
+    if source.is_dir():
+        inside = source / MANIFEST_NAME
+        return load_manifest(inside) if inside.is_file() else from_folder(source)
+    return load_manifest(source)
+
+
+def load_manifest(path: str | Path) -> Manifest:
+    """Read and validate a JSON manifest; problems name the file and the JSON path."""
+    source = Path(path)
+    data = _read_json(source)
+    _validate(source, data)
+    root = source.resolve().parent
+    documents = tuple(_document(item, root) for item in data["documents"])
+    _check_unique(source, documents)
+    return Manifest(documents=documents, source=source)
+
+
+def from_folder(path: str | Path) -> Manifest:
+    """A corpus laid out as ``DOC/SIGLUM.txt``: each subfolder a document, each ``.txt`` a witness.
+
+    Sorted by name so every run sees the same order. Hidden folders and files are skipped.
+    A subfolder with fewer than two witnesses stays in: the batch reports it as an error row.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError(folder, "is not a folder", "give a manifest file or a DOC/SIGLUM.txt folder")
+    documents = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if not DOCUMENT_ID.match(sub.name):
+            raise InputError(sub, "folder name cannot be a document id", "use letters, digits, '.', '_', '-'")
+        files = sorted(p for p in sub.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+        entries = tuple(
+            WitnessEntry(siglum=siglum_for(f), path=f"{sub.name}/{f.name}", file=f.resolve()) for f in files
+        )
+        documents.append(Document(id=sub.name, witnesses=entries))
+    if not documents:
+        raise InputError(folder, "has no document folders", "lay the corpus out as DOC/SIGLUM.txt")
+    return Manifest(documents=tuple(documents), source=folder)
+
+
+def find_for_witness(path: str | Path) -> tuple[Document, WitnessEntry] | None:
+    """The document and entry that the ``manifest.json`` beside ``path`` gives for it, if any.
+
+    A ``manifest.json`` that is not an aligner manifest (web apps use the name too) is
+    ignored: aligning files must not fail because of an unrelated file next to them.
+    """
+    file = Path(path).resolve()
+    manifest_file = file.parent / MANIFEST_NAME
+    try:
+        stat = manifest_file.stat()
+    except OSError:
+        return None
+    manifest = _cached_manifest(manifest_file, stat.st_mtime_ns, stat.st_size)
+    if manifest is None:
+        return None
+    for document in manifest.documents:
+        for entry in document.witnesses:
+            if entry.file == file:
+                return document, entry
+    return None
+
+
+@lru_cache(maxsize=16)
+def _cached_manifest(path: Path, _mtime_ns: int, _size: int) -> Manifest | None:
+    # Keyed on mtime and size so an edited manifest is read again.
+    try:
+        return load_manifest(path)
+    except InputError:
+        return None
+
+
+def _read_json(source: Path) -> Any:
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise InputError(source, "no such file", "check the path") from None
+    except IsADirectoryError:
+        raise InputError(source, "is a directory, not a manifest", "name the manifest.json file") from None
+    except OSError as err:
+        raise InputError(source, f"cannot be read: {err.strerror}", "check permissions") from None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise InputError(source, f"not UTF-8 at byte {err.start}", "save the manifest as UTF-8") from None
+    except json.JSONDecodeError as err:
+        raise InputError(source, f"not JSON: line {err.lineno} column {err.colno}: {err.msg}") from None
+
+
+@cache
+def _validator() -> Any:
+    import jsonschema
+
+    schema = json.loads(_schema_path().read_text(encoding="utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def _schema_path() -> Path:
+    # A source checkout keeps schemas/ beside the package; an installed wheel ships a copy inside it.
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "schemas" / SCHEMA_NAME, package / "schemas" / SCHEMA_NAME):
+        if candidate.is_file():
+            return candidate
+    raise InputError(SCHEMA_NAME, "the manifest schema is missing from this installation", "reinstall aligner")
+
+
+def _validate(source: Path, data: Any) -> None:
+    import jsonschema
+
+    error = jsonschema.exceptions.best_match(_validator().iter_errors(data))
+    if error is not None:
+        message = " ".join(error.message.split())
+        if len(message) > 200:
+            message = message[:197] + "..."
+        raise InputError(source, f"{error.json_path}: {message}", "see schemas/manifest.schema.json")
+
+
+def _document(item: dict[str, Any], root: Path) -> Document:
+    witnesses = tuple(
+        WitnessEntry(
+            siglum=w["siglum"],
+            path=w["path"],
+            file=(root / w["path"]).resolve(),
+            kind=w.get("kind", ""),
+            sha256=w.get("sha256", ""),
+            description=w.get("description", ""),
+        )
+        for w in item["witnesses"]
+    )
+    return Document(
+        id=item["id"],
+        witnesses=witnesses,
+        title=item.get("title", ""),
+        language=item.get("language", ""),
+        base=item.get("base"),
+    )
+
+
+def _check_unique(source: Path, documents: tuple[Document, ...]) -> None:
+    """What the schema cannot say: unique ids, unique sigla, a base that is one of them."""
+    seen: set[str] = set()
+    for i, document in enumerate(documents):
+        where = f"$.documents[{i}]"
+        if document.id.casefold() in seen:
+            # casefold: on macOS and Windows "A" and "a" are the same output folder.
+            raise InputError(source, f"{where}.id: {document.id!r} is used twice", "document ids must be unique")
+        seen.add(document.id.casefold())
+        sigla = [w.siglum for w in document.witnesses]
+        for j, siglum in enumerate(sigla):
+            if siglum in sigla[:j]:
+                raise InputError(source, f"{where}.witnesses[{j}].siglum: {siglum!r} is used twice in the document")
+        if document.base is not None and document.base not in sigla:
+            raise InputError(source, f"{where}.base: {document.base!r} is not one of the sigla {', '.join(sigla)}")
