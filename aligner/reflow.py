@@ -26,15 +26,14 @@ from dataclasses import dataclass
 
 import regex
 
-from aligner.model import Furniture
+from aligner.model import BlockKind, Furniture
 from aligner.rules import CJK, HSPACE, PAGE_NUMBER, Profile
+from aligner.segment import classify_paragraph
 from aligner.text import Edit
 
 __all__ = ["Layout", "Line", "ReflowResult", "reflow_edits", "scan_lines", "unwrapped_edits"]
 
 WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
-WIDE_OR_AMBIGUOUS = regex.compile(r"[\p{ea=W}\p{ea=F}\p{ea=A}]")
-LEADING = regex.compile(r"[^\S\n]*")
 TRAILING_SPACE = regex.compile(rf"{HSPACE}+$")
 # Closing marks that may not begin a line: a line break before them moves a character down.
 NO_LINE_START = "，。、；：？！）》」』”’〉】…,.;:?!)]}%"
@@ -81,8 +80,17 @@ class ReflowResult:
 
 
 def display_width(text: str, wide_ambiguous: bool) -> int:
-    pattern = WIDE_OR_AMBIGUOUS if wide_ambiguous else WIDE
-    return len(text) + len(pattern.findall(text))
+    """Terminal cells: two for wide (CJK) characters, one for the rest.
+
+    In CJK typesetting (``wide_ambiguous``) every non-ASCII character is taken as
+    wide: ideographs, full-width punctuation, and the dashes and quotes set in the CJK
+    font. Counting the ASCII characters is a C-speed call, which matters at 10 MB.
+    """
+    if text.isascii():
+        return len(text)
+    if wide_ambiguous:
+        return 2 * len(text) - len(text.encode("ascii", "ignore"))
+    return len(text) + len(WIDE.findall(text))
 
 
 def scan_lines(source: str, profile: Profile) -> list[Line]:
@@ -92,12 +100,13 @@ def scan_lines(source: str, profile: Profile) -> list[Line]:
     blank = False
     pos = 0
     for number, raw in enumerate(source.split("\n")):
-        page += raw.count("\f")
-        lead = LEADING.match(raw)
-        body_start = lead.end() if lead else 0
-        body = raw[body_start:].rstrip()
+        if "\f" in raw:
+            page += raw.count("\f")
+        body = raw.strip()
         if body:
-            indent = display_width(raw[:body_start].replace("\f", ""), profile.wide_ambiguous)
+            body_start = raw.index(body[0])
+            lead = raw[:body_start]
+            indent = display_width(lead.replace("\f", ""), profile.wide_ambiguous) if lead else 0
             width = indent + display_width(body, profile.wide_ambiguous)
             start = pos + body_start
             lines.append(Line(number, start, start + len(body), body, indent, width, page, blank))
@@ -227,12 +236,12 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
     after_end = Counter(
         b.width
         for a, b in itertools.pairwise(lines)
-        if a.text[-1] in profile.sentence_end and a.width < width * 0.7 and width * 0.75 <= b.width <= width
+        if a.text[-1] in profile.sentence_end and a.width <= width - 6 and width * 0.75 <= b.width <= width
     )
     indent = 0
     if after_end:
         common, votes = after_end.most_common(1)[0]
-        if votes >= 3 and 2 <= width - common <= width * 0.15:
+        if votes >= 2 and votes * 2 > after_end.total() and 2 <= width - common <= width * 0.15:
             indent = width - common
     margins = Counter(line.indent for line in lines)
     margin = margins.most_common(1)[0][0]
@@ -241,7 +250,11 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
 
 
 def _token_width(line: Line, profile: Profile) -> int:
-    match = FIRST_TOKEN.match(line.text)
+    """Width of what would have had to fit on the previous line: the first word and its closers."""
+    text = line.text
+    if len(text) > 1 and text[0] > "\u2e80" and text[1] not in NO_LINE_START:
+        return 2  # one CJK character, the usual case
+    match = FIRST_TOKEN.match(text)
     return display_width(match.group(0) if match else line.text[:1], profile.wide_ambiguous)
 
 
@@ -271,8 +284,13 @@ class _Decider:
         layout = self.layout
         if not layout.indents or not layout.margin < b.indent <= layout.margin + 8:
             return False
-        hanging = a.indent < b.indent and any(p.match(a.text) for p in self.profile.starts_paragraph)
+        hanging = a.indent < b.indent and self.profile.starts_paragraph.match(a.text) is not None
         return not hanging
+
+    def _whole_heading(self, b: Line) -> bool:
+        """``b`` is a complete numbered heading on a line of its own (``四、特定群体权益保障``)."""
+        short = b.width <= 0.75 * self.layout.width
+        return short and classify_paragraph(b.text, self.profile)[0] is BlockKind.HEAD
 
     def _looks_indented(self, b: Line) -> bool:
         """A line as long as a first line is: full width less the learned indent."""
@@ -285,17 +303,25 @@ class _Decider:
             return False  # no paragraph ends in the middle of a hyphenated word
         ends_sentence = a.text[-1] in profile.sentence_end
         short = self._short(a, b)
-        if any(p.match(b.text) for p in profile.starts_paragraph) and (ends_sentence or short):
+        if profile.starts_paragraph.match(b.text) and (ends_sentence or short or self._whole_heading(b)):
             return True
         if self._indented_first_line(a, b):
             return True
         if short:
             # A line can also stop early because the next word is long; only a sentence end
             # or a line well short of the edge makes it a paragraph end.
-            return ends_sentence or a.text[-1] in CLOSERS or a.width <= 0.75 * self._capacity()
+            return (
+                ends_sentence
+                or a.text[-1] in CLOSERS
+                or a.width <= 0.75 * self._capacity()
+                or classify_paragraph(a.text, profile)[0] is BlockKind.HEAD
+            )
         if not ends_sentence:
-            return False
-        if self.layout.indent and not b_is_last:
+            # A heading that happens to fill its line still ends where an indented line begins.
+            heading = classify_paragraph(a.text, profile)[0] is BlockKind.HEAD
+            return heading and self.layout.indent > 0 and self._looks_indented(b)
+        if self.layout.indent and not b_is_last and b.text[-1] not in profile.sentence_end:
+            # b runs on to another line, so its length says whether it is a first line.
             return self._looks_indented(b)
         return same_page and b.blank_before
 

@@ -86,7 +86,7 @@ class Profile:
     description: str
     wide_ambiguous: bool
     sentence_end: str
-    starts_paragraph: tuple[regex.Pattern[str], ...]
+    starts_paragraph: regex.Pattern[str]
     structure: tuple[StructureRule, ...]
     spacing: SpacingStyle
     hyphenation: bool = False
@@ -105,10 +105,15 @@ def _c(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
+def _union(*patterns: regex.Pattern[str]) -> regex.Pattern[str]:
+    """One pattern that matches where any of ``patterns`` does: one match call per line."""
+    return regex.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
 ZH_NUMERAL = "一二三四五六七八九十百零〇两"
 
 # Markers that open a new paragraph when they begin a line (list items, numbered clauses).
-ZH_STARTS = (
+ZH_STARTS = _union(
     _c(r"^——"),
     _c(rf"^[（(][{ZH_NUMERAL}]{{1,4}}[）)]"),
     _c(rf"^[{ZH_NUMERAL}]{{1,4}}、"),
@@ -129,7 +134,7 @@ ZH_STRUCTURE = (
     StructureRule("title", _c(r"^\P{P}{1,12}$"), BlockKind.HEAD, 1, 12, True),
 )
 
-EN_STARTS = (
+EN_STARTS = _union(
     _c(r"^\d{1,3}(?:\.\d{1,3})*\.?\s+\p{Lu}"),
     _c(r"^[(]?[a-z][).]\s"),
     _c(r"^[(][ivx]{1,5}[)]\s"),
