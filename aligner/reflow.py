@@ -23,6 +23,7 @@ import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -44,8 +45,7 @@ WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
 DIGITS = regex.compile(r"\d+")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One non-blank source line, located in the source and measured in display cells."""
 
     number: int  # 0-based line number in the source
@@ -318,8 +318,9 @@ class _Decider:
             )
         if not ends_sentence:
             # A heading that happens to fill its line still ends where an indented line begins.
-            heading = classify_paragraph(a.text, profile)[0] is BlockKind.HEAD
-            return heading and self.layout.indent > 0 and self._looks_indented(b)
+            if not (self.layout.indent and self._looks_indented(b)):
+                return False
+            return classify_paragraph(a.text, profile)[0] is BlockKind.HEAD
         if self.layout.indent and not b_is_last and b.text[-1] not in profile.sentence_end:
             # b runs on to another line, so its length says whether it is a first line.
             return self._looks_indented(b)
