@@ -144,7 +144,7 @@ def test_extra_titles_and_metadata_are_allowed(tmp_path: Path) -> None:
     data["documents"][0].update(title_en="Plan", title_zh_Hans="计划", metadata={"year": 2021}, language="zh-Hans")
     assert load_manifest(_write(tmp_path, data)).documents[0].title == ""
     data["documents"][0]["title_"] = "x"
-    with pytest.raises(InputError, match="'title_' was unexpected"):
+    with pytest.raises(InputError, match="'title_' does not match"):
         load_manifest(_write(tmp_path, data))
 
 
