@@ -118,7 +118,7 @@ def scan_lines(source: str, profile: Profile) -> list[Line]:
 
 
 def _furniture_key(text: str) -> str:
-    return DIGITS.sub("#", regex.sub(r"\s+", "", text))
+    return str(DIGITS.sub("#", "".join(text.split())))
 
 
 def find_furniture(lines: Sequence[Line], pages: int) -> dict[int, Furniture]:
