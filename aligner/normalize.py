@@ -5,11 +5,11 @@ into new text and an offset map, and the maps compose, so a normalized character
 always traces back to its source line and column. Nothing here changes a letter, a
 digit or a CJK character unless the profile says so (``fold_width``).
 
->>> result = normalize_text("自 2009年以来，中国\\n先后制定。\\n")
+>>> result = normalize_text("一、总则\\n\u3000\u3000自 2009年以来，中国先后制定。\\n")
 >>> result.text
-'自2009年以来，中国先后制定。'
->>> result.source_position(1)   # the "2" of 2009 is on line 1, column 3
-(1, 3)
+'一、总则\\n自2009年以来，中国先后制定。'
+>>> result.source_position(6)   # the "2" of 2009 is on line 2, column 5
+(2, 5)
 """
 
 from __future__ import annotations
