@@ -1,0 +1,307 @@
+"""Alignment, variants and check against known edits of the web edition.
+
+Each test edits the 285 real web paragraphs in a known way and asserts that exactly
+those edits come back, typed and located; a hypothesis property does the same for
+random edit scripts.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from aligner.align import align
+from aligner.check import findings
+from aligner.export import csv as csv_export
+from aligner.export import json as json_export
+from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus, VariantType
+from aligner.normalize import NormalizeConfig, normalize_text
+from tests.conftest import PDF, ROOT, WEB, web_paragraphs
+
+PARAS = web_paragraphs()
+LINES = NormalizeConfig(reflow=False)  # one paragraph per line, as the edits below make them
+SCHEMA = json.loads((ROOT / "schemas" / "alignment.schema.json").read_text(encoding="utf-8"))
+
+
+def witness(paragraphs: Sequence[str], siglum: str) -> NormalizedWitness:
+    return normalize_text("\n".join(paragraphs) + "\n", LINES, siglum=siglum)
+
+
+def pair(edited: Sequence[str]) -> Alignment:
+    return align([witness(PARAS, "a"), witness(edited, "b")])
+
+
+def assert_partition(alignment: Alignment) -> None:
+    """Every paragraph of every witness is in exactly one unit, in order for the base."""
+    for w in alignment.witnesses:
+        held = [i for u in alignment.units for i in u.paragraphs[w.siglum]]
+        assert sorted(held) == list(range(len(w.paragraphs))), w.siglum
+    base = [i for u in alignment.units for i in u.paragraphs[alignment.base]]
+    assert base == sorted(base)
+
+
+def differing(alignment: Alignment) -> list[Unit]:
+    return [u for u in alignment.units if u.status is not UnitStatus.EQUAL]
+
+
+def aligner(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "aligner", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, cwd=cwd, check=False)
+
+
+# --- the bundled corpus --------------------------------------------------------------
+
+
+def test_seed_pair_is_94_equal_units_then_the_missing_tail() -> None:
+    result = aligner("align", WEB.relative_to(ROOT), PDF.relative_to(ROOT), "--json", "-")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    units = data["units"]
+    assert len(units) == 285
+    assert [u["paragraphs"] for u in units[:94]] == [{"web": [i], "pdf": [i]} for i in range(94)]
+    assert {u["status"] for u in units[:94]} == {"equal"}
+    assert [u["paragraphs"] for u in units[94:]] == [{"web": [i], "pdf": []} for i in range(94, 285)]
+    assert {u["status"] for u in units[94:]} == {"gap"}
+    assert all(not u["variants"] for u in units)
+    assert data["summary"] == {
+        "units": 285,
+        "equal": 94,
+        "variant": 0,
+        "gap": 191,
+        "moved": 0,
+        "variants": {"whitespace": 0, "punctuation": 0, "width": 0, "substantive": 0},
+    }
+    assert [w["paragraphs"] for w in data["witnesses"]] == [285, 94]
+
+
+def test_check_reports_the_truncation_at_its_line_and_allow_gap_passes() -> None:
+    web, pdf = WEB.relative_to(ROOT), PDF.relative_to(ROOT)
+    found = aligner("check", web, pdf)
+    assert found.returncode == 1, found.stderr
+    lines = found.stdout.splitlines()
+    assert len(lines) == 2
+    # Paragraph 94 (0-based) is line 95 of web.txt; its text starts after the two U+3000.
+    assert lines[0].startswith(f"{web}:95:3: gap: ")
+    assert "191 paragraphs" in lines[0]
+    assert WEB.read_text(encoding="utf-8").split("\n")[94][2:].startswith(PARAS[94])
+    allowed = aligner("check", web, pdf, "--allow", "gap")
+    assert allowed.returncode == 0, allowed.stdout
+    assert "no differences" in allowed.stdout
+
+
+def test_json_and_csv_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    runs = []
+    for n in range(2):
+        out = tmp_path / str(n)
+        out.mkdir()
+        result = aligner("align", WEB, PDF, "--json", out / "a.json", "--csv", out / "a.csv")
+        assert result.returncode == 0, result.stderr
+        runs.append(((out / "a.json").read_bytes(), (out / "a.csv").read_bytes()))
+    assert runs[0] == runs[1]
+
+
+# --- known edits -----------------------------------------------------------------------
+
+
+def test_deleted_paragraph_is_one_gap() -> None:
+    alignment = pair(PARAS[:10] + PARAS[11:])
+    assert_partition(alignment)
+    (unit,) = differing(alignment)
+    assert unit.status is UnitStatus.GAP
+    assert unit.paragraphs == {"a": (10,), "b": ()}
+
+
+def test_inserted_paragraph_is_one_gap_in_place() -> None:
+    new = "本段为测试插入的新内容，与原文任何段落都不相同。"
+    alignment = pair([*PARAS[:40], new, *PARAS[40:]])
+    assert_partition(alignment)
+    (unit,) = differing(alignment)
+    assert unit.paragraphs == {"a": (), "b": (40,)}
+    position = alignment.units.index(unit)
+    assert alignment.units[position - 1].paragraphs["a"] == (39,)
+
+
+def _split(text: str, parts: int) -> list[str]:
+    cuts = [len(text) * k // parts for k in range(parts + 1)]
+    return [text[cuts[k] : cuts[k + 1]] for k in range(parts)]
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_split_paragraph_is_one_unit(parts: int) -> None:
+    target = max(range(len(PARAS)), key=lambda i: len(PARAS[i]) if i > 100 else 0)  # a long paragraph
+    pieces = _split(PARAS[target], parts)
+    alignment = pair(PARAS[:target] + pieces + PARAS[target + 1 :])
+    assert_partition(alignment)
+    (unit,) = differing(alignment)
+    assert unit.paragraphs == {"a": (target,), "b": tuple(range(target, target + parts))}
+    assert unit.status is UnitStatus.VARIANT
+    assert {v.type for v in unit.variants} == {VariantType.WHITESPACE}
+    assert len(unit.variants) == parts - 1
+
+
+@pytest.mark.parametrize("parts", [2, 4])
+def test_merged_paragraphs_are_one_unit(parts: int) -> None:
+    start = 150
+    merged = "".join(PARAS[start : start + parts])
+    alignment = pair([*PARAS[:start], merged, *PARAS[start + parts :]])
+    assert_partition(alignment)
+    (unit,) = differing(alignment)
+    assert unit.paragraphs == {"a": tuple(range(start, start + parts)), "b": (start,)}
+    assert {v.type for v in unit.variants} == {VariantType.WHITESPACE}
+
+
+def test_moved_paragraph_is_reported_as_moved_not_as_gap() -> None:
+    moved = PARAS[20]
+    edited = PARAS[:20] + PARAS[21:200] + [moved] + PARAS[200:]
+    alignment = pair(edited)
+    assert_partition(alignment)
+    assert not differing(alignment)  # the text is the same, only its place differs
+    (unit,) = [u for u in alignment.units if u.moved]
+    assert unit.paragraphs == {"a": (20,), "b": (199,)}
+    assert unit.moved == ("b",)
+    (finding,) = findings(alignment)
+    assert finding.type == "moved"
+
+
+def _replace_once(text: str, old: str, new: str) -> str:
+    assert old in text, (old, text)
+    return text.replace(old, new, 1)
+
+
+def test_changed_word_is_one_substantive_variant() -> None:
+    index = next(i for i, p in enumerate(PARAS) if "保障" in p and i > 50)
+    edited = list(PARAS)
+    edited[index] = _replace_once(PARAS[index], "保障", "保护")
+    alignment = pair(edited)
+    (unit,) = differing(alignment)
+    (variant,) = unit.variants
+    assert variant.type is VariantType.SUBSTANTIVE
+    assert "保障" in variant.readings["a"] and "保护" in variant.readings["b"]
+    start, end = variant.offsets["b"]
+    assert alignment.unit_text(unit, "b")[start:end] == variant.readings["b"]
+    # Snapped to words: the reading is whole jieba tokens, not the single changed character.
+    assert len(variant.readings["a"]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("，", ",", VariantType.PUNCTUATION),
+        ("。", "；", VariantType.PUNCTUATION),
+        ("2021", "２０２１", VariantType.WIDTH),
+    ],
+)
+def test_punctuation_and_width_changes_are_typed(old: str, new: str, kind: VariantType) -> None:
+    index = next(i for i, p in enumerate(PARAS) if old in p)
+    edited = list(PARAS)
+    edited[index] = _replace_once(PARAS[index], old, new)
+    alignment = pair(edited)
+    (unit,) = differing(alignment)
+    assert [v.type for v in unit.variants] == [kind]
+    assert unit.variants[0].readings["b"].count(new) == 1
+
+
+def test_three_witnesses_share_one_table() -> None:
+    index = next(i for i, p in enumerate(PARAS) if "发展" in p and i > 30)
+    changed = list(PARAS)
+    changed[index] = _replace_once(PARAS[index], "发展", "进步")
+    split = PARAS[:60] + _split(PARAS[60], 2) + PARAS[61:250]  # split, and truncated
+    alignment = align([witness(PARAS, "A"), witness(changed, "B"), witness(split, "C")])
+    assert_partition(alignment)
+    units = differing(alignment)
+    by_base = {u.paragraphs["A"]: u for u in units}
+    assert by_base[(index,)].variants[0].type is VariantType.SUBSTANTIVE
+    assert by_base[(index,)].variants[0].readings["C"] == by_base[(index,)].variants[0].readings["A"]
+    assert by_base[(60,)].paragraphs["C"] == (60, 61)
+    assert all(by_base[(i,)].paragraphs["C"] == () for i in range(250, 285))
+    assert len(units) == 2 + 35
+
+
+def test_csv_has_one_row_per_unit_with_indices_and_text() -> None:
+    alignment = pair(PARAS[:10] + _split(PARAS[10], 2) + PARAS[11:])
+    rows = csv_export.render(alignment).split("\r\n")
+    assert rows[0] == "unit,status,moved,variants,a paragraphs,a text,b paragraphs,b text"
+    assert len(rows) == 1 + len(alignment.units) + 1  # header, units, and the empty string after the last CRLF
+    assert any(r.startswith("u11,variant,,whitespace,10,") and ",10;11," in r for r in rows)
+
+
+def test_json_offsets_point_at_the_readings() -> None:
+    edited = list(PARAS)
+    edited[5] = edited[5].replace("，", ",", 2)
+    data = json_export.document(pair(edited))
+    jsonschema.Draft202012Validator(SCHEMA).validate(data)
+    (unit,) = [u for u in data["units"] if u["variants"]]
+    for variant in unit["variants"]:
+        for siglum, (start, end) in variant["offsets"].items():
+            source = PARAS[5] if siglum == "a" else edited[5]
+            assert source[start:end] == variant["readings"][siglum]
+
+
+# --- random edit scripts ----------------------------------------------------------------
+
+OPS = ("delete", "insert", "split", "merge", "word")
+
+
+@st.composite
+def edit_scripts(draw: st.DrawFn) -> tuple[list[str], dict[int, str]]:
+    """An edited copy of a stretch of the paragraphs, and the new words by original index."""
+    start = draw(st.integers(0, len(PARAS) - 60))
+    paragraphs = PARAS[start : start + 60]
+    ops = draw(st.dictionaries(st.integers(1, 58), st.sampled_from(OPS), max_size=8))
+    edited: list[str] = []
+    words: dict[int, str] = {}
+    skip = False
+    for i, text in enumerate(paragraphs):
+        op = ops.get(i)
+        if skip:
+            skip = False
+            continue
+        if op == "delete":
+            continue
+        if op == "insert":
+            edited.append(f"新增测试段落第{i}号，内容与原文无关。")
+        if op == "split" and len(text) > 20:
+            edited.extend(_split(text, 2))
+        elif op == "merge" and i + 1 < len(paragraphs) and ops.get(i + 1) is None:
+            edited.append(text + paragraphs[i + 1])
+            skip = True
+        elif op == "word" and len(text) > 20:
+            at = len(text) // 2
+            word = "鑫淼"  # characters the document never uses
+            edited.append(text[:at] + word + text[at + 2 :])
+            words[start + i] = word
+        else:
+            edited.append(text)
+    return edited, words
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edit_scripts())
+def test_random_edit_scripts_are_recovered(script: tuple[list[str], dict[int, str]]) -> None:
+    edited, words = script
+    alignment = pair(edited)
+    assert_partition(alignment)
+    for index, word in words.items():
+        (unit,) = [u for u in alignment.units if index in u.paragraphs["a"]]
+        assert unit.paragraphs["b"], f"paragraph {index} with a changed word was not aligned"
+        substantive = [v for v in unit.variants if v.type is VariantType.SUBSTANTIVE]
+        assert any(word in v.readings["b"] for v in substantive), (index, unit)
+
+
+def test_moved_and_edited_paragraph_is_still_found_by_similarity() -> None:
+    moved = PARAS[30][:-6] + "鑫淼" + PARAS[30][-4:]
+    alignment = pair(PARAS[:30] + PARAS[31:250] + [moved] + PARAS[250:])
+    assert_partition(alignment)
+    (unit,) = differing(alignment)
+    assert unit.paragraphs == {"a": (30,), "b": (249,)}
+    assert unit.moved == ("b",)
+    assert [v.type for v in unit.variants] == [VariantType.SUBSTANTIVE]
