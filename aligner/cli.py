@@ -274,6 +274,35 @@ def validate(file: str) -> None:
 
 
 @main.command()
+@click.argument("source", type=click.Path(path_type=str))
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the results, one per document.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N", help="Local worker processes [default: the cores].")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster (e.g. tcp://host:8786).")
+@click.option("--force", is_flag=True, help="Redo documents whose outputs are already up to date.")
+@click.option("--html", "with_html", is_flag=True, help="Also write an HTML report per document.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def batch(
+    source: str, out_dir: str, workers: int | None, scheduler: str | None, force: bool, with_html: bool, quiet: bool
+) -> None:
+    """Take a whole corpus through the pipeline: a manifest (JSON) or a folder of DOC/SIGLUM.txt.
+
+    Writes DIR/DOC_ID/alignment.json and alignment.tei.xml (and report.html with --html) for
+    each document, and DIR/summary.csv and DIR/summary.json. A bad document becomes an error
+    row and the batch goes on (exit 2 at the end); a re-run skips documents whose inputs and
+    options are unchanged.
+
+    \b
+    Examples:
+      aligner batch corpora/nhrap-2021-2025/manifest.json --out results
+      aligner batch my-corpus/ --out results --workers 8 --html
+      aligner batch manifest.json --out results --scheduler tcp://scheduler:8786
+    """
+    from aligner.batch import run_cli
+
+    sys.exit(run_cli(source, out_dir, workers=workers, scheduler=scheduler, force=force, html=with_html, quiet=quiet))
+
+
+@main.command()
 @click.option(
     "--out",
     "out_dir",
