@@ -51,6 +51,9 @@ FULL_DP_CELLS = 40_000  # regions up to this many cells get the full table, larg
 BAND = 40  # half-width of the band, in paragraphs
 MOVE_PAIRS = 20_000  # compare unmatched paragraphs pairwise for moves up to this many pairs
 MOVE_DICE = 0.6  # how alike two unmatched paragraphs must be to count as one moved paragraph
+# A lone paragraph on each side between two anchors needs less likeness to pair: its place
+# already says it is the same paragraph, as when one word of a short heading changed.
+LONE_PAIR_DICE = 0.3
 
 Step = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -237,10 +240,17 @@ def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
     return steps[::-1]
 
 
+def _dice(a: _Side, b: _Side, i: int, j: int) -> float:
+    ga, gb = a.grams(i), b.grams(j)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
 def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
     """Steps for a region between anchors: loose-key anchors, then DP in what is left."""
     if a0 == a1 or b0 == b1:
         return [((i,), ()) for i in range(a0, a1)] + [((), (j,)) for j in range(b0, b1)]
+    if a1 - a0 == 1 and b1 - b0 == 1 and _dice(a, b, a0, b0) >= LONE_PAIR_DICE:
+        return [((a0,), (b0,))]  # one paragraph between the same neighbours: an edited paragraph
     fa = [a.fold(i) for i in range(a0, a1)]
     fb = [b.fold(j) for j in range(b0, b1)]
     loose = [(i + a0, j + b0) for i, j in _anchors(fa, fb, 0, a1 - a0, 0, b1 - b0) if fa[i]]
@@ -282,11 +292,9 @@ def _similar_pairs(a: _Side, b: _Side, left: list[int], right: list[int]) -> lis
     scored = []
     for i in left:
         for j in right:
-            ga, gb = a.grams(i), b.grams(j)
-            if ga and gb:
-                dice = 2 * len(ga & gb) / (len(ga) + len(gb))
-                if dice >= MOVE_DICE:
-                    scored.append((-dice, i, j))
+            dice = _dice(a, b, i, j)
+            if dice >= MOVE_DICE:
+                scored.append((-dice, i, j))
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs = []

@@ -92,9 +92,9 @@ def _gap_finding(alignment: Alignment, run: list[Unit]) -> Finding:
     where = present[0]
     path, line, col = _locate(alignment, run[0], where, 0)
     held = [i for unit in run for i in unit.paragraphs[where]]
-    count = f"{len(held)} paragraph{'s' if len(held) != 1 else ''}"
     span = run[0].id if len(run) == 1 else f"{run[0].id}-{run[-1].id}"
-    message = f"{span}: {where} paragraphs {_indices(held)} ({count}) missing from {', '.join(missing)}"
+    held_text = f"paragraph {held[0]}" if len(held) == 1 else f"paragraphs {_indices(held)} ({len(held)} paragraphs)"
+    message = f"{span}: {where} {held_text} missing from {', '.join(missing)}"
     return Finding(path, line, col, GAP, message)
 
 

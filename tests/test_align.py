@@ -305,3 +305,20 @@ def test_moved_and_edited_paragraph_is_still_found_by_similarity() -> None:
     assert unit.paragraphs == {"a": (30,), "b": (249,)}
     assert unit.moved == ("b",)
     assert [v.type for v in unit.variants] == [VariantType.SUBSTANTIVE]
+
+
+def test_check_points_into_the_reflowed_pdf_at_the_changed_word(tmp_path: Path) -> None:
+    source = PDF.read_text(encoding="utf-8")
+    lines = source.split("\n")
+    row = next(n for n, line in enumerate(lines) if n > 100 and "权利" in line)
+    lines[row] = lines[row].replace("权利", "鑫淼", 1)
+    edited = tmp_path / "pdf.txt"
+    edited.write_text("\n".join(lines), encoding="utf-8")
+    result = aligner("check", WEB, edited)
+    assert result.returncode == 1
+    (finding,) = [f for f in result.stdout.splitlines() if ": substantive: " in f]
+    path, line, col = finding.split(":")[:3]
+    assert path == str(edited) and int(line) == row + 1
+    reading = finding.split('pdf "')[1].split('"')[0]
+    assert "鑫淼" in reading
+    assert lines[row][int(col) - 1 :].startswith(reading[: len(lines[row]) - int(col) + 1])
