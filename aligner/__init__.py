@@ -13,8 +13,8 @@ The pipeline, as a Python API (the ``aligner`` command is a thin shell over it):
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING, Any
 
+from aligner.align import align
 from aligner.errors import AlignerError, DecodeError, InputError, UsageError, ValidationError
 from aligner.model import (
     Alignment,
@@ -38,9 +38,6 @@ try:
     __version__ = version("aligner")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0.0.0"
-
-if TYPE_CHECKING:
-    from aligner.align import align
 
 __all__ = [
     "PROFILES",
@@ -73,12 +70,3 @@ __all__ = [
     "normalize_witness",
     "read_witness",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    # align pulls in jieba and diff-match-patch; load it only when asked for.
-    if name == "align":
-        from aligner.align import align
-
-        return align
-    raise AttributeError(f"module 'aligner' has no attribute {name!r}")
