@@ -1,0 +1,508 @@
+"""Batch runs over a generated corpus: summary rows, bad files, resuming, interruption, Dask.
+
+The corpus is made from the seed's web paragraphs: windows of 10-30 paragraphs, each
+document with a second (and sometimes third) witness edited in a known way, so the
+expected counts follow from the edit, not from a previous run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aligner.batch import run_batch
+from aligner.errors import UsageError
+from aligner.manifest import Manifest, from_folder, load_manifest
+
+from .conftest import ROOT, web_paragraphs
+
+INDENT = "\u3000\u3000"
+DOCUMENTS = 200
+
+
+@dataclass
+class Expected:
+    """What the summary row of a generated document must say."""
+
+    status: str = "ok"
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str = ""  # words the error message must contain
+
+
+def _web(paragraphs: list[str]) -> bytes:
+    return "".join(f"{INDENT}{p}\n" for p in paragraphs).encode("utf-8")
+
+
+def _ok(n: int, *, equal: int, variant: int = 0, gap: int = 0, substantive: int = 0) -> Expected:
+    return Expected(counts={"units": n, "equal": equal, "variant": variant, "gap": gap, "substantive": substantive})
+
+
+def _pick(rng: random.Random, paragraphs: list[str], k: int, min_len: int) -> list[int]:
+    """``k`` indices of paragraphs at least ``min_len`` long, no two adjacent (edits stay apart)."""
+    candidates = [i for i, p in enumerate(paragraphs) if len(p) >= min_len]
+    rng.shuffle(candidates)
+    chosen: list[int] = []
+    for i in candidates:
+        if all(abs(i - j) > 1 for j in chosen):
+            chosen.append(i)
+        if len(chosen) == k:
+            break
+    return sorted(chosen)
+
+
+def _same(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    return {"edit": list(base)}, _ok(len(base), equal=len(base))
+
+
+def _deleted(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    gone = set(_pick(rng, base, rng.randint(1, 3), 10))
+    edit = [p for i, p in enumerate(base) if i not in gone]
+    return {"edit": edit}, _ok(len(base), equal=len(base) - len(gone), gap=len(gone))
+
+
+def _changed(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """One Han character replaced by another in 1-3 long paragraphs: one substantive variant each."""
+    edit = list(base)
+    chosen = _pick(rng, base, rng.randint(1, 3), 30)
+    for i in chosen:
+        text = edit[i]
+        spots = [j for j in range(5, len(text) - 5) if "\u4e00" <= text[j] <= "\u9fff"]
+        j = rng.choice(spots)
+        edit[i] = text[:j] + ("甲" if text[j] != "甲" else "乙") + text[j + 1 :]
+    n = len(base)
+    return {"edit": edit}, _ok(n, equal=n - len(chosen), variant=len(chosen), substantive=len(chosen))
+
+
+def _split(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """One paragraph broken in two at a comma: a 1:2 unit, different only in paragraphing."""
+    edit = list(base)
+    (i,) = _pick(rng, [p if "，" in p[5:-5] else "" for p in base], 1, 30)
+    cut = edit[i].index("，", 5) + 1
+    edit[i : i + 1] = [edit[i][:cut], edit[i][cut:]]
+    return {"edit": edit}, _ok(len(base), equal=len(base) - 1, variant=1)
+
+
+def _spaced(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """Stray spaces between Han characters, as PDF extraction leaves them: normalized away."""
+
+    def space(text: str) -> str:
+        out = [text[0]]
+        for prev, char in itertools.pairwise(text):
+            both_han = "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= char <= "\u9fff"
+            out.append((" " if both_han and rng.random() < 0.1 else "") + char)
+        return "".join(out)
+
+    return {"edit": [space(p) for p in base]}, _ok(len(base), equal=len(base))
+
+
+def _subset(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """A third witness with only the first paragraphs (a truncated edition)."""
+    keep = rng.randint(3, len(base) - 3)
+    n = len(base)
+    return {"edit": list(base), "part": base[:keep]}, _ok(n, equal=keep, gap=n - keep)
+
+
+EDITS: list[Callable[[random.Random, list[str]], tuple[dict[str, list[str]], Expected]]] = [
+    _same,
+    _deleted,
+    _changed,
+    _split,
+    _spaced,
+    _subset,
+]
+
+
+def _entry(root: Path, doc_id: str, siglum: str, data: bytes | None, **extra: str) -> dict[str, str]:
+    path = root / doc_id / f"{siglum}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        path.write_bytes(data)
+    return {"siglum": siglum, "path": f"{doc_id}/{siglum}.txt", "kind": "web", **extra}
+
+
+def _broken(root: Path, good: bytes) -> list[tuple[dict[str, Any], Expected]]:
+    """Documents whose second witness cannot be used; the row must name the file and the problem."""
+    cases: list[tuple[str, bytes | None, dict[str, str], str]] = [
+        ("broken-undecodable", good[:30] + b"\xff\xfe\xfd" + good[30:], {}, "undecodable bytes"),
+        ("broken-binary", b"\x00\x01\x02\x03binary\x00", {}, "binary data"),
+        ("broken-empty", b"", {}, "is empty"),
+        ("broken-missing", None, {}, "no such file"),
+        ("broken-changed", good, {"sha256": "0" * 64}, "SHA-256 is"),
+    ]
+    documents = []
+    for doc_id, data, extra, words in cases:
+        witnesses = [_entry(root, doc_id, "web", good), _entry(root, doc_id, "edit", data, **extra)]
+        expected = Expected(status="error", error=f"{doc_id}/edit.txt: {words}")
+        documents.append(({"id": doc_id, "witnesses": witnesses}, expected))
+    return documents
+
+
+def make_corpus(root: Path, count: int = DOCUMENTS, seed: int = 6) -> tuple[Path, dict[str, Expected]]:
+    """``count`` edited documents plus the broken ones; returns the manifest and the expectations."""
+    rng = random.Random(seed)
+    gold = web_paragraphs()
+    documents: list[dict[str, Any]] = []
+    expected: dict[str, Expected] = {}
+    for number in range(count):
+        n = rng.randint(10, 30)
+        start = rng.randrange(len(gold) - n)
+        base = gold[start : start + n]
+        edit = EDITS[number % len(EDITS)]
+        others, expected_row = edit(rng, base)
+        doc_id = f"doc{number:04d}-{edit.__name__.strip('_')}"
+        witnesses = [_entry(root, doc_id, "web", _web(base))]
+        witnesses += [_entry(root, doc_id, siglum, _web(paras)) for siglum, paras in others.items()]
+        documents.append({"id": doc_id, "title": f"第{number}号", "base": "web", "witnesses": witnesses})
+        expected[doc_id] = expected_row
+    for document, expected_row in _broken(root, _web(gold[:12])):
+        documents.insert(rng.randrange(len(documents)), document)
+        expected[document["id"]] = expected_row
+    manifest = root / "manifest.json"
+    manifest.write_text(json.dumps({"documents": documents}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest, expected
+
+
+VOLATILE = ("seconds", "skipped")  # the only summary fields that may differ between runs
+
+
+def _stable(path: Path) -> bytes:
+    """A file's bytes; for the summaries, without the timing columns."""
+    if path.name == "summary.json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for row in data["documents"]:
+            for name in VOLATILE:
+                del row[name]
+        return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+    if path.name == "summary.csv":
+        import csv
+
+        rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+        keep = [i for i, name in enumerate(rows[0]) if name not in VOLATILE]
+        return "\n".join(",".join(row[i] for i in keep) for row in rows).encode("utf-8")
+    return path.read_bytes()
+
+
+def tree(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too) by relative path, except ``skip``."""
+    return {
+        str(p.relative_to(folder)): _stable(p) for p in sorted(folder.rglob("*")) if p.is_file() and p.name not in skip
+    }
+
+
+# TEMPORARY, until aligner.export.{json,tei,html} land: stand-ins found through
+# aligner.export.__path__, set up in every process (sitecustomize via PYTHONPATH) so the
+# process pool, the subprocess runner and Dask workers all see them.
+FAKE_EXPORT = """
+import json
+def render(alignment):
+    return json.dumps({"title": alignment.title, "summary": alignment.summary(),
+        "witnesses": [{"path": w.witness.path, "sha256": w.witness.sha256} for w in alignment.witnesses],
+        "units": [[u.id, u.status.value, {k: list(v) for k, v in u.paragraphs.items()}] for u in alignment.units]},
+        ensure_ascii=False, sort_keys=True)
+"""
+SITECUSTOMIZE = """
+import os
+try:
+    import aligner.export
+    aligner.export.__path__.append(os.environ["ALIGNER_FAKE_EXPORTS"])
+except Exception:
+    pass
+"""
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _exporters(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    import importlib.util
+
+    if importlib.util.find_spec("aligner.export.json") and importlib.util.find_spec("aligner.export.tei"):
+        yield
+        return
+    import aligner.export
+
+    folder = tmp_path_factory.mktemp("fake_exports")
+    for name in ("json", "tei", "html"):
+        (folder / f"{name}.py").write_text(FAKE_EXPORT, encoding="utf-8")
+    site = tmp_path_factory.mktemp("site")
+    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
+    aligner.export.__path__.append(str(folder))
+    saved = dict(os.environ)
+    os.environ["ALIGNER_FAKE_EXPORTS"] = str(folder)
+    os.environ["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [saved.get("PYTHONPATH")])])
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    aligner.export.__path__.remove(str(folder))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Expected]]:
+    return make_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def reference(corpus: tuple[Path, dict[str, Expected]], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One uninterrupted run with two worker processes: what every other run must reproduce."""
+    out = tmp_path_factory.mktemp("reference")
+    run_batch(load_manifest(corpus[0]), out, workers=2, progress=False)
+    return out
+
+
+def _rows(out: Path) -> dict[str, dict[str, Any]]:
+    return {row["id"]: row for row in json.loads((out / "summary.json").read_text(encoding="utf-8"))["documents"]}
+
+
+def test_summary_rows_follow_from_the_edits(corpus: tuple[Path, dict[str, Expected]], reference: Path) -> None:
+    manifest, expected = corpus
+    rows = _rows(reference)
+    assert len(rows) == len(expected) >= DOCUMENTS + 5
+    assert list(rows) == [d.id for d in load_manifest(manifest).documents]  # manifest order
+    for doc_id, want in expected.items():
+        row = rows[doc_id]
+        assert row["status"] == want.status, (doc_id, row)
+        if want.status == "ok":
+            assert {k: row[k] for k in want.counts} == want.counts, doc_id
+            assert row["error"] == ""
+            assert sorted(p.name for p in (reference / doc_id).iterdir()) == [
+                ".stamp.json",
+                "alignment.json",
+                "alignment.tei.xml",
+            ]
+        else:
+            assert want.error in row["error"], (doc_id, row["error"])
+            assert row["units"] is None
+            assert not (reference / doc_id).exists()
+
+
+def test_summary_csv_json_and_totals_agree(reference: Path) -> None:
+    import csv
+
+    with (reference / "summary.csv").open(encoding="utf-8", newline="") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    summary = json.loads((reference / "summary.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in csv_rows] == [r["id"] for r in summary["documents"]]
+    cell = {None: "", True: "yes", False: "no"}
+    for text_row, row in zip(csv_rows, summary["documents"], strict=True):
+        assert text_row == {
+            k: f"{v:.3f}" if isinstance(v, float) else cell.get(v, str(v)) if isinstance(v, bool | None) else str(v)
+            for k, v in row.items()
+        }
+        assert row["skipped"] is False and row["seconds"] >= 0
+    totals = summary["totals"]
+    assert totals["documents"] == totals["ok"] + totals["error"] == len(csv_rows)
+    assert totals["error"] == 5
+    assert totals["units"] == sum(r["units"] or 0 for r in summary["documents"])
+    assert list(csv_rows[0]) == [
+        "id",
+        "status",
+        "units",
+        "equal",
+        "variant",
+        "gap",
+        "substantive",
+        "seconds",
+        "skipped",
+        "error",
+    ]
+
+
+def test_one_worker_gives_the_same_bytes(
+    corpus: tuple[Path, dict[str, Expected]], reference: Path, tmp_path: Path
+) -> None:
+    manifest = load_manifest(corpus[0])
+    subset = Manifest(documents=manifest.documents[:40], source=manifest.source)
+    run_batch(subset, tmp_path, workers=1, progress=False)
+    ids = {d.id for d in subset.documents}
+    want = {k: v for k, v in tree(reference).items() if k.split("/")[0] in ids}
+    got = tree(tmp_path, skip=("summary.csv", "summary.json"))
+    assert got == want
+
+
+def test_rerun_skips_what_is_unchanged_and_redoes_what_changed(
+    corpus: tuple[Path, dict[str, Expected]], reference: Path, tmp_path: Path
+) -> None:
+    manifest_path, _expected = corpus
+    manifest = load_manifest(manifest_path)
+    subset = Manifest(documents=manifest.documents[:12], source=manifest.source)
+    out = tmp_path / "out"
+    first = run_batch(subset, out, workers=1, progress=False)
+    before = tree(out)
+    again = run_batch(subset, out, workers=2, progress=False)
+    assert tree(out) == before
+    ok = [r.id for r in first.results if r.status == "ok"]
+    assert [r.id for r in again.results if r.cached] == ok  # errors are retried, ok ones skipped
+    # A changed input is redone; an html request redoes all; force redoes without changes.
+    victim = next(d for d in subset.documents if d.id == ok[0]).witnesses[1].file
+    original = victim.read_bytes()
+    try:
+        victim.write_bytes(original.replace("\u3000".encode(), b" ", 1))
+        third = run_batch(subset, out, workers=1, progress=False)
+        assert [r.id for r in third.results if r.status == "ok" and not r.cached] == ok[:1]
+        stamp = json.loads((out / ok[0] / ".stamp.json").read_text(encoding="utf-8"))
+        assert stamp["inputs"]["edit"] == hashlib.sha256(victim.read_bytes()).hexdigest()
+    finally:
+        victim.write_bytes(original)
+    with_html = run_batch(subset, out, workers=1, html=True, progress=False)
+    assert not any(r.cached for r in with_html.results)
+    assert (out / ok[0] / "alignment.html").is_file()
+    forced = run_batch(subset, out, workers=1, html=True, force=True, progress=False)
+    assert not any(r.cached for r in forced.results)
+
+
+def test_a_document_that_breaks_loses_its_stale_folder(tmp_path: Path) -> None:
+    gold = web_paragraphs()
+    for doc_id in ("a", "b"):
+        (tmp_path / "in" / doc_id).mkdir(parents=True)
+        (tmp_path / "in" / doc_id / "web.txt").write_bytes(_web(gold[:10]))
+        (tmp_path / "in" / doc_id / "pdf.txt").write_bytes(_web(gold[:8]))
+    out = tmp_path / "out"
+    assert [r.status for r in run_batch(from_folder(tmp_path / "in"), out, progress=False).results] == ["ok", "ok"]
+    (tmp_path / "in" / "b" / "pdf.txt").write_bytes(b"")
+    result = run_batch(from_folder(tmp_path / "in"), out, progress=False)
+    assert [r.status for r in result.results] == ["ok", "error"]
+    assert result.results[1].error.startswith("b/pdf.txt: is empty")
+    assert not (out / "b").exists() and (out / "a" / "alignment.json").is_file()
+
+
+def test_folder_layout_and_documents_with_too_few_witnesses(tmp_path: Path) -> None:
+    gold = web_paragraphs()
+    (tmp_path / "in" / "two").mkdir(parents=True)
+    (tmp_path / "in" / "one").mkdir()
+    (tmp_path / "in" / "two" / "web.txt").write_bytes(_web(gold[:10]))
+    (tmp_path / "in" / "two" / "pdf.txt").write_bytes(_web(gold[2:10]))
+    (tmp_path / "in" / "one" / "web.txt").write_bytes(_web(gold[:10]))
+    summary = run_batch(from_folder(tmp_path / "in"), tmp_path / "out", workers=2, progress=False)
+    rows = {r.id: r for r in summary.results}
+    assert rows["one"].error == "one: has 1 witness file; alignment needs at least two"
+    assert dict(rows["two"].counts) == {"units": 10, "equal": 8, "variant": 0, "gap": 2, "substantive": 0}
+    witnesses = json.loads((tmp_path / "out" / "two" / "alignment.json").read_text(encoding="utf-8"))["witnesses"]
+    # Paths in the outputs are the manifest's, not this machine's: results move with the corpus.
+    assert [w["path"] for w in witnesses] == ["two/pdf.txt", "two/web.txt"]
+
+
+def test_contradictory_options_are_usage_errors(tmp_path: Path) -> None:
+    manifest = load_manifest(ROOT / "corpora" / "nhrap-2021-2025" / "manifest.json")
+    with pytest.raises(UsageError, match="at least 1"):
+        run_batch(manifest, tmp_path, workers=0)
+    with pytest.raises(UsageError, match="exclude each other"):
+        run_batch(manifest, tmp_path, workers=2, scheduler="tcp://127.0.0.1:1")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(Exception, match="exists and is not a folder"):
+        run_batch(manifest, tmp_path / "file")
+
+
+def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any) -> None:
+    import io
+
+    manifest = load_manifest(ROOT / "corpora" / "nhrap-2021-2025" / "manifest.json")
+    run_batch(manifest, tmp_path / "a", workers=1)
+    assert capsys.readouterr().err == ""
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    run_batch(manifest, tmp_path / "b", workers=1)
+    assert "1/1" in terminal.getvalue() and "0 errors" in terminal.getvalue()
+    terminal.truncate(0)
+    run_batch(manifest, tmp_path / "c", workers=1, progress=False)
+    assert terminal.getvalue() == ""
+
+
+RUNNER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from aligner.batch import run_batch
+    from aligner.manifest import load
+
+    try:
+        run_batch(load(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[3]), progress=False)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    """
+)
+
+
+def _start(tmp_path: Path, manifest: Path, out: Path, workers: int) -> subprocess.Popen[bytes]:
+    script = tmp_path / "runner.py"
+    script.write_text(RUNNER, encoding="utf-8")
+    return subprocess.Popen(
+        [sys.executable, str(script), str(manifest), str(out), str(workers)],
+        start_new_session=True,  # its own process group, so the test can signal the pool too
+        stderr=subprocess.PIPE,
+    )
+
+
+def _wait_for_documents(out: Path, count: int, process: subprocess.Popen[bytes]) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        done = [p for p in out.glob("doc*") if p.is_dir()] if out.is_dir() else []
+        if len(done) >= count:
+            return len(done)
+        time.sleep(0.005)
+    pytest.fail(f"the batch ended or stalled before {count} documents were written")
+
+
+def test_killed_run_resumes_to_the_same_bytes(
+    corpus: tuple[Path, dict[str, Expected]], reference: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    process = _start(tmp_path, corpus[0], out, workers=2)
+    _wait_for_documents(out, 20, process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not (out / "summary.csv").exists(), "the run finished before it was killed"
+    resumed = run_batch(load_manifest(corpus[0]), out, workers=2, progress=False)
+    assert sum(r.cached for r in resumed.results) >= 20  # it resumed, it did not start over
+    assert tree(out) == tree(reference)
+    assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+
+
+def test_ctrl_c_stops_cleanly_with_whole_documents_only(
+    corpus: tuple[Path, dict[str, Expected]], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    process = _start(tmp_path, corpus[0], out, workers=2)
+    _wait_for_documents(out, 10, process)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr.decode()
+    assert b"Traceback" not in stderr
+    assert not (out / "summary.csv").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
+    for folder in out.iterdir():
+        assert sorted(p.name for p in folder.iterdir()) == [".stamp.json", "alignment.json", "alignment.tei.xml"]
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_outputs_as_local_processes(
+    corpus: tuple[Path, dict[str, Expected]], reference: Path, tmp_path: Path
+) -> None:
+    distributed = pytest.importorskip("dask.distributed")
+    manifest = load_manifest(corpus[0])
+    documents = tuple(d for i, d in enumerate(manifest.documents) if i < 25 or d.id.startswith("broken"))
+    subset = Manifest(documents=documents, source=manifest.source)
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        summary = run_batch(subset, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
+    run_batch(subset, tmp_path / "local", workers=2, progress=False)
+    assert any(r.status == "error" for r in summary.results)  # the broken files went through Dask too
+    assert tree(tmp_path / "dask") == tree(tmp_path / "local")
+    ids = {d.id for d in subset.documents}
+    want = {k: v for k, v in tree(reference).items() if k.split("/")[0] in ids}
+    assert tree(tmp_path / "dask", skip=("summary.csv", "summary.json")) == want
