@@ -330,3 +330,15 @@ def test_check_points_into_the_reflowed_pdf_at_the_changed_word(tmp_path: Path) 
     reading = finding.split('pdf "')[1].split('"')[0]
     assert "鑫淼" in reading
     assert lines[row][int(col) - 1 :].startswith(reading[: len(lines[row]) - int(col) + 1])
+
+
+def test_short_heading_and_its_paragraph_both_edited_stay_paired() -> None:
+    heading = next(i for i, p in enumerate(PARAS) if p == "（二）工作权利")
+    edited = list(PARAS)
+    edited[heading] = "（二）工鑫淼利"  # half its bigrams change
+    edited[heading + 1] = "全面" + "鑫淼" + PARAS[heading + 1][4:]
+    alignment = pair(edited)
+    assert [u.paragraphs for u in differing(alignment)] == [
+        {"a": (heading,), "b": (heading,)},
+        {"a": (heading + 1,), "b": (heading + 1,)},
+    ]
