@@ -335,7 +335,7 @@ def test_check_points_into_the_reflowed_pdf_at_the_changed_word(tmp_path: Path) 
 def test_short_heading_and_its_paragraph_both_edited_stay_paired() -> None:
     heading = next(i for i, p in enumerate(PARAS) if p == "（二）工作权利")
     edited = list(PARAS)
-    edited[heading] = "（二）工鑫淼利"  # half its bigrams change
+    edited[heading] = "（二）工作鑫淼"  # a changed word: half its bigrams change
     edited[heading + 1] = "全面" + "鑫淼" + PARAS[heading + 1][4:]
     alignment = pair(edited)
     assert [u.paragraphs for u in differing(alignment)] == [
