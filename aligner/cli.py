@@ -84,16 +84,30 @@ def _config(profile: str | None, no_reflow: bool, no_spacing: bool) -> Normalize
 
 
 @contextmanager
-def progress(paths: Sequence[str], quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A step display on stderr for large inputs on a terminal; silent in pipes and with --quiet."""
+def progress(paths: Sequence[str], quiet: bool, steps: int) -> Iterator[Callable[[str], None]]:
+    """A bar of ``steps`` steps on stderr for large inputs on a terminal; silent in pipes and with --quiet.
+
+    Each call of the yielded function starts the next step and names it.
+    """
     size = sum(os.path.getsize(p) for p in paths if os.path.isfile(p))
     if quiet or size < PROGRESS_BYTES or not sys.stderr.isatty():
         yield lambda _step: None
         return
     from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Console(stderr=True).status("starting") as status:
-        yield lambda step: status.update(f"{step} ({size / 1e6:.1f} MB)")
+    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{size / 1e6:.1f} MB", total=steps)
+        started = False
+
+        def step(name: str) -> None:
+            nonlocal started
+            bar.update(task, description=name, advance=1 if started else 0)
+            started = True
+
+        yield step
+        bar.update(task, completed=steps)
 
 
 @click.group(cls=AlignerGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -129,7 +143,7 @@ def normalize(
       aligner normalize corpora/nhrap-2021-2025/pdf.txt
       aligner normalize scan.txt -o clean.txt --profile en --furniture
     """
-    with progress([input], quiet) as step:
+    with progress([input], quiet, steps=2) as step:
         step("reading")
         witness = read_witness(input)
         step("normalizing")
@@ -160,7 +174,7 @@ def _align(
 ) -> Alignment:
     from aligner.pipeline import align_files
 
-    with progress(witnesses, quiet) as step:
+    with progress(witnesses, quiet, steps=len(witnesses) + 2) as step:
         return align_files(witnesses, sigla=sigla, base=base, config=config, on_step=step)
 
 

@@ -109,5 +109,7 @@ def test_progress_shows_on_a_terminal_for_large_input_and_never_in_pipes(tmp_pat
     big.write_text(PDF.read_text(encoding="utf-8") * 60, encoding="utf-8")  # ~1.4 MB
     assert big.stat().st_size > 1_000_000
     assert "normalizing" in _on_a_terminal("normalize", str(big), "-o", str(tmp_path / "o.txt"))
+    shown = _on_a_terminal("align", str(big), str(PDF), "--json", str(tmp_path / "a.json"))
+    assert "aligning" in shown and "/4" in shown  # a bar of 4 steps: read, normalize twice, align
     assert _on_a_terminal("normalize", str(big), "-o", str(tmp_path / "o.txt"), "--quiet") == ""
     assert run("normalize", str(big), "-o", str(tmp_path / "o.txt")).stderr == ""
