@@ -271,6 +271,9 @@ def check(
 def validate(file: str) -> None:
     """Validate a TEI file against aligner's schema (schemas/aligner-tei.rng).
 
+    Exit 0 when valid, 1 when invalid (one PATH:LINE:COL: message per problem on
+    stderr), 2 when the file cannot be read as XML.
+
     \b
     Example:
       aligner validate edition.xml
@@ -280,10 +283,10 @@ def validate(file: str) -> None:
 
     try:
         validate_tei(file)
-    except ValidationError as err:
+    except ValidationError as err:  # the file was read and found wanting: a finding, like check's
         for line in err.errors:
             click.echo(line, err=True)
-        sys.exit(2)
+        sys.exit(1)
     click.echo(f"{file}: valid")
 
 
