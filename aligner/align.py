@@ -15,8 +15,9 @@ they do not. For each witness against the base:
    bigrams of the folded text: positive exactly when the Dice similarity exceeds ½,
    so an edited paragraph still aligns while an unrelated neighbour never joins a
    group. One paragraph a side pairs from Dice ⅓ up, at a token gain: a short heading
-   with a changed word keeps only half its bigrams, and its place says the rest. Large regions without anchors are searched in a band along their diagonal,
-   which keeps the whole alignment near-linear.
+   with a changed word keeps only half its bigrams, and its place says the rest.
+   Large regions without anchors are searched in a band along their diagonal, which
+   keeps the whole alignment near-linear.
 3. **Moves.** Paragraphs left unmatched on both sides are paired by key, folded key
    and, when there are few of them, by similarity: a paragraph that moved is reported
    once, in the unit of its base counterpart, with its siglum in ``Unit.moved``.
