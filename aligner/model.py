@@ -180,3 +180,27 @@ class Alignment:
         for unit in self.units:
             counts[unit.status.value] += 1
         return counts
+
+    def moved_places(self) -> dict[str, list[tuple[str, str]]]:
+        """Where moved paragraphs stand in their own witness: unit id -> moved (unit id, siglum) after it.
+
+        A moved paragraph stands right after the unit that holds its witness's previous
+        paragraph; key ``""`` means before the first unit. Exporters use it to show (and
+        keep) each witness's own order.
+        """
+        places: dict[str, list[tuple[str, str]]] = {}
+        for siglum in self.sigla:
+            unit_of: dict[int, str] = {}
+            moved: list[tuple[int, str]] = []
+            for unit in self.units:
+                for index in unit.paragraphs[siglum]:
+                    if siglum in unit.moved:
+                        moved.append((index, unit.id))
+                    else:
+                        unit_of[index] = unit.id
+            for index, unit_id in sorted(moved):
+                before = [i for i in unit_of if i < index]
+                key = unit_of[max(before)] if before else ""
+                places.setdefault(key, []).append((unit_id, siglum))
+                unit_of[index] = key  # a later moved paragraph of this witness follows it there
+        return places

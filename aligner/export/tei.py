@@ -228,30 +228,6 @@ def _block_app(
 # --- moved paragraphs ------------------------------------------------------------------------------
 
 
-def _moved_places(alignment: Alignment) -> dict[str, list[tuple[str, str]]]:
-    """For each unit id, the moved (unit id, siglum) pairs whose witness has them right after it.
-
-    A moved paragraph goes after the unit holding its witness's previous paragraph, so
-    reading that witness in document order gives its own order. Key "" means the start.
-    """
-    places: dict[str, list[tuple[str, str]]] = {}
-    for siglum in alignment.sigla:
-        unit_of: dict[int, str] = {}
-        moved: list[tuple[int, str]] = []
-        for unit in alignment.units:
-            for index in unit.paragraphs[siglum]:
-                if siglum in unit.moved:
-                    moved.append((index, unit.id))
-                else:
-                    unit_of[index] = unit.id
-        for index, unit_id in sorted(moved):
-            before = [i for i in unit_of if i < index]
-            key = unit_of[max(before)] if before else ""
-            places.setdefault(key, []).append((unit_id, siglum))
-            unit_of[index] = key or unit_id
-    return places
-
-
 def _moved_id(unit_id: str, siglum: str) -> str:
     return f"{ID_PREFIX}{unit_id}.{siglum}"
 
@@ -363,7 +339,7 @@ def build(alignment: Alignment) -> etree._Element:
     root = etree.Element(_tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]  # the default namespace
     _header(root, alignment, _forbidden(alignment))
     body = _Body(alignment, _sub(_sub(root, "text"), "body"), [])
-    moved = _moved_places(alignment)
+    moved = alignment.moved_places()
     pages = _page_breaks(alignment)
     _emit_moved(body, alignment, moved.get("", []))
     for unit in alignment.units:
