@@ -338,7 +338,8 @@ def demo(out_dir: str, quiet: bool) -> None:
     corpus = _bundled_corpus()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [str(corpus / "web.txt"), str(corpus / "pdf.txt")]
+    # Relative paths where possible: they go into every output, which should not name this machine.
+    paths = [os.path.relpath(corpus / name) for name in ("web.txt", "pdf.txt")]
     alignment = _align(paths, None, None, NormalizeConfig(), True)
     for nw in alignment.witnesses:
         write_atomic(out / f"{nw.siglum}.normalized.txt", nw.text + "\n")
