@@ -203,51 +203,6 @@ def tree(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
     }
 
 
-# TEMPORARY, until aligner.export.{json,tei,html} land: stand-ins found through
-# aligner.export.__path__, set up in every process (sitecustomize via PYTHONPATH) so the
-# process pool, the subprocess runner and Dask workers all see them.
-FAKE_EXPORT = """
-import json
-def render(alignment):
-    return json.dumps({"title": alignment.title, "summary": alignment.summary(),
-        "witnesses": [{"path": w.witness.path, "sha256": w.witness.sha256} for w in alignment.witnesses],
-        "units": [[u.id, u.status.value, {k: list(v) for k, v in u.paragraphs.items()}] for u in alignment.units]},
-        ensure_ascii=False, sort_keys=True)
-"""
-SITECUSTOMIZE = """
-import os
-try:
-    import aligner.export
-    aligner.export.__path__.append(os.environ["ALIGNER_FAKE_EXPORTS"])
-except Exception:
-    pass
-"""
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _exporters(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    import importlib.util
-
-    if importlib.util.find_spec("aligner.export.json") and importlib.util.find_spec("aligner.export.tei"):
-        yield
-        return
-    import aligner.export
-
-    folder = tmp_path_factory.mktemp("fake_exports")
-    for name in ("json", "tei", "html"):
-        (folder / f"{name}.py").write_text(FAKE_EXPORT, encoding="utf-8")
-    site = tmp_path_factory.mktemp("site")
-    (site / "sitecustomize.py").write_text(SITECUSTOMIZE, encoding="utf-8")
-    aligner.export.__path__.append(str(folder))
-    saved = dict(os.environ)
-    os.environ["ALIGNER_FAKE_EXPORTS"] = str(folder)
-    os.environ["PYTHONPATH"] = os.pathsep.join([str(site), *filter(None, [saved.get("PYTHONPATH")])])
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
-    aligner.export.__path__.remove(str(folder))
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Expected]]:
     return make_corpus(tmp_path_factory.mktemp("corpus"))
