@@ -20,6 +20,7 @@ source exactly. Removed page furniture is returned, never silently dropped.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -68,6 +69,7 @@ class Layout:
     pages: int
     margin: int = 0  # the usual leading indent of a line; more than this marks a first line
     indents: bool = False  # whether first lines are marked by leading indentation
+    blank_lines_mark: bool = True  # False when an extractor put a blank line after nearly every line
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +218,22 @@ def _unpaged_furniture(lines: Sequence[Line]) -> dict[int, Furniture]:
     return dict(sorted(found.items()))
 
 
+def _right_edge(widths: Sequence[int]) -> int:
+    """The width most lines end near: of the upper quantiles, the one whose band holds most lines.
+
+    Usually the 90th percentile; but an extractor that joins hyphenated lines itself
+    (pdftotext does) makes one line in six longer than the page, and the edge must not
+    follow them.
+    """
+    n = len(widths)
+    candidates = {widths[min(n - 1, int(n * q / 20))] for q in range(10, 20)}
+
+    def held(edge: int) -> int:
+        return bisect_right(widths, 1.1 * edge) - bisect_left(widths, 0.8 * edge)
+
+    return max(candidates, key=lambda edge: (held(edge), edge))
+
+
 def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
     """Wrap width and paragraph indent, learned from the line widths.
 
@@ -226,7 +244,7 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
     widths = sorted(line.width for line in lines)
     if len(widths) < 3:
         return Layout(False, widths[-1] if widths else 0, 0, pages)
-    p90 = widths[min(len(widths) - 1, int(len(widths) * 0.9))]
+    p90 = _right_edge(widths)
     band = [w for w in widths if 0.8 * p90 <= w <= 1.1 * p90]
     # Wrapped text: many lines share one right edge, and many of those stop in mid-sentence.
     # Paragraph-per-line text of similar lengths would pass the first test, not the second.
@@ -246,7 +264,10 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
     margins = Counter(line.indent for line in lines)
     margin = margins.most_common(1)[0][0]
     indented = sum(n for k, n in margins.items() if margin < k <= margin + 8)
-    return Layout(wrapped, width, indent, pages, margin, indented >= 2)
+    # pdfminer.six may write each line as its own text box, blank line and all: then a
+    # blank line says nothing about where a paragraph ends.
+    blanks = sum(1 for line in lines[1:] if line.blank_before)
+    return Layout(wrapped, width, indent, pages, margin, indented >= 2, blanks < 0.6 * (len(lines) - 1))
 
 
 def _token_width(line: Line, profile: Profile) -> int:
@@ -263,6 +284,9 @@ def _joiner(left: str, right: str) -> str:
     return "" if CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None else " "
 
 
+LATIN_SLACK = 10  # a tenth of the line: how far character counts stray from set widths
+
+
 class _Decider:
     """Decides, line end by line end, whether a paragraph ends there."""
 
@@ -276,7 +300,9 @@ class _Decider:
 
     def _short(self, a: Line, b: Line) -> bool:
         gap = 0 if _joiner(a.text, b.text) == "" else 1
-        slack = 1 if self.profile.wide_ambiguous else 0
+        # CJK lines are counted in cells that match the glyphs; Latin text in proportional
+        # type is not, so a line is only short when the next word would fit with room to spare.
+        slack = 1 if self.profile.wide_ambiguous else self._capacity() // LATIN_SLACK
         return a.width + gap + _token_width(b, self.profile) <= self._capacity() - slack
 
     def _indented_first_line(self, a: Line, b: Line) -> bool:
@@ -324,7 +350,7 @@ class _Decider:
         if self.layout.indent and not b_is_last and b.text[-1] not in profile.sentence_end:
             # b runs on to another line, so its length says whether it is a first line.
             return self._looks_indented(b)
-        return same_page and b.blank_before
+        return same_page and b.blank_before and self.layout.blank_lines_mark
 
     def decide(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
         result = self.breaks(a, b, same_page, b_is_last) if self.layout.wrapped else True

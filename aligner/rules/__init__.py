@@ -151,46 +151,13 @@ EN_STRUCTURE = (
     StructureRule("bullet-item", _c(r"^[-•*·●]\s"), BlockKind.ITEM),
 )
 
-# Line-end hyphens after these prefixes are real compounds (well-known), not soft breaks.
+# First halves that keep their hyphen at a line end when the document does not say
+# otherwise: those that form open compounds (well-known, self-evident, so-called).
+# Prefixes that usually close up (re-, un-, pre-, non-, ex-) are left out: a line-end
+# "re-" is far more often "remove" than "re-enter", and the document's own vocabulary
+# decides the rest.
 EN_COMPOUND_PREFIXES = frozenset(
-    [
-        "all",
-        "anti",
-        "co",
-        "counter",
-        "cross",
-        "e",
-        "ex",
-        "half",
-        "high",
-        "long",
-        "low",
-        "multi",
-        "non",
-        "off",
-        "on",
-        "one",
-        "over",
-        "part",
-        "post",
-        "pre",
-        "pro",
-        "quasi",
-        "re",
-        "self",
-        "semi",
-        "short",
-        "so",
-        "sub",
-        "super",
-        "third",
-        "two",
-        "un",
-        "under",
-        "well",
-        "wide",
-        "world",
-    ]
+    ["all", "cross", "half", "high", "long", "low", "one", "part", "quasi", "self", "short", "so", "third", "two", "well"]
 )
 
 ZH = Profile(

@@ -1,0 +1,210 @@
+"""Real PDF test cases for reflow: typeset known paragraphs, extract them with real tools.
+
+    .venv/bin/python benchmarks/make_reflow_cases.py [OUT_DIR]   (default tests/data/reflow)
+
+Needs the bench extras (fpdf2, pdfminer.six, pyphen), poppler's ``pdftotext`` and the
+Debian font ``fonts-wqy-zenhei``. For each case it writes ``CASE.txt`` (the extraction)
+for each extractor and ``NAME.gold`` (the paragraphs that were typeset, one per line).
+
+- Chinese: the web paragraphs the seed pdf does not cover (95-285), on three page
+  sizes and font sizes, first lines indented with two U+3000 like the seed, headings
+  flush left, a running header and a page number on every page;
+- English: the GNU GPL version 3 (/usr/share/common-licenses/GPL-3, licensed to be
+  copied verbatim), justified lines hyphenated with pyphen, headings and numbered
+  sections, a running header and page numbers;
+- classical: unpunctuated text wrapped at a fixed width, paragraphs marked only by
+  indentation (the seed paragraphs with their punctuation removed).
+
+Each PDF is extracted with ``pdftotext``, ``pdftotext -layout`` and pdfminer.six.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB = ROOT / "corpora" / "nhrap-2021-2025" / "web.txt"
+GPL = Path("/usr/share/common-licenses/GPL-3")
+FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+INDENT = "\u3000\u3000"
+HEADING = regex.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+PUNCTUATION = regex.compile(r"\p{P}+")
+
+# (name, page width mm, page height mm, font size pt, margin mm)
+CJK_LAYOUTS = (("a5", 148, 210, 11, 16), ("a4", 210, 297, 12, 25), ("b5", 176, 250, 10, 20))
+
+
+def chinese_paragraphs() -> list[str]:
+    lines = [line.strip() for line in WEB.read_text(encoding="utf-8").split("\n") if line.strip()]
+    return lines[94:]
+
+
+def english_paragraphs() -> list[str]:
+    """The GPL's paragraphs (blank-line separated), whitespace folded; the first 70."""
+    text = GPL.read_text(encoding="utf-8")
+    blocks = [" ".join(block.split()) for block in text.split("\n\n")]
+    return [b for b in blocks if b][:70]
+
+
+def classical_paragraphs() -> list[str]:
+    """Seed paragraphs stripped of punctuation: layout is all that marks a paragraph."""
+    paragraphs = [PUNCTUATION.sub("", p) for p in chinese_paragraphs()[:80]]
+    return [p for p in paragraphs if len(p) > 4]
+
+
+class _Pdf:
+    """fpdf2 with a running header and a page number on every page."""
+
+    def __init__(self, width: float, height: float, margin: float, header: str, font: tuple[str, Path | None]):
+        from fpdf import FPDF
+
+        header_text, family = header, font[0]
+
+        class Document(FPDF):  # type: ignore[misc]
+            def header(self) -> None:
+                size = self.font_size_pt
+                self.set_font(family, size=8)
+                self.cell(0, 6, header_text, align="C")
+                self.ln(10)
+                self.set_font(family, size=size)
+
+            def footer(self) -> None:
+                size = self.font_size_pt
+                self.set_y(-14)
+                self.set_font(family, size=8)
+                self.cell(0, 6, str(self.page_no()), align="C")
+                self.set_font(family, size=size)
+
+        self.pdf = Document(format=(width, height))
+        self.pdf.set_margins(margin, margin, margin)
+        self.pdf.set_auto_page_break(True, margin=margin)
+        name, path = font
+        if path is not None:
+            self.pdf.add_font(name, fname=str(path))
+        self.font = name
+
+    def write(self, out: Path) -> None:
+        self.pdf.output(str(out))
+
+
+def typeset_chinese(
+    out: Path, paragraphs: list[str], layout: tuple[str, int, int, int, int], indent_only: bool
+) -> None:
+    _, width, height, size, margin = layout
+    document = _Pdf(width, height, margin, "国家人权行动计划（2021－2025年）", ("wqy", FONT))
+    pdf = document.pdf
+    pdf.set_font(document.font, size=size)
+    pdf.add_page()
+    line = size * 0.55
+    if indent_only:  # a fixed number of characters a line, as old block-printed editions
+        per_line = int((pdf.w - pdf.l_margin - pdf.r_margin) / pdf.get_string_width("国"))
+        for text in paragraphs:
+            text = INDENT + text
+            for start in range(0, len(text), per_line):
+                pdf.cell(0, line, text[start : start + per_line], new_x="LMARGIN", new_y="NEXT")
+        document.write(out)
+        return
+    for text in paragraphs:
+        heading = bool(HEADING.match(text))
+        pdf.multi_cell(0, line, text if heading else INDENT + text, wrapmode="CHAR")
+        pdf.ln(line * 0.4)
+    document.write(out)
+
+
+def _hyphenated_lines(paragraph: str, fits: Callable[[str], bool], hyphenate: Callable[[str], list[str]]) -> list[str]:
+    """Greedy lines; a word that does not fit is split at the last hyphenation point that does."""
+    lines: list[str] = []
+    current = ""
+    for word in paragraph.split():
+        candidate = f"{current} {word}" if current else word
+        if fits(candidate):
+            current = candidate
+            continue
+        for head, tail in hyphenate(word):
+            if current and fits(f"{current} {head}-"):
+                lines.append(f"{current} {head}-")
+                current = tail
+                break
+        else:
+            if current:
+                lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    return lines
+
+
+def typeset_english(out: Path, paragraphs: list[str]) -> None:
+    import pyphen
+
+    dictionary = pyphen.Pyphen(lang="en_US")
+    document = _Pdf(148, 210, 16, "GNU GENERAL PUBLIC LICENSE", ("Helvetica", None))
+    pdf = document.pdf
+    pdf.set_font("Helvetica", size=10)
+    pdf.add_page()
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def fits(text: str) -> bool:
+        return bool(pdf.get_string_width(text) <= width)
+
+    def hyphenate(word: str) -> list[str]:
+        return [(h, t) for h, t in dictionary.iterate(word) if len(h) >= 2 and len(t) >= 2]  # longest first
+
+    for text in paragraphs:
+        latin = text.encode("latin-1", "replace").decode("latin-1")
+        for line in _hyphenated_lines(latin, fits, hyphenate):
+            pdf.cell(0, 4.6, line, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2.5)
+    document.write(out)
+
+
+EXTRACTORS: dict[str, Callable[[Path], str]] = {
+    "pdftotext": lambda pdf: (
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ),
+    "pdftotext-layout": lambda pdf: (
+        subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    ),
+    "pdfminer": lambda pdf: _pdfminer(pdf),
+}
+
+
+def _pdfminer(pdf: Path) -> str:
+    from pdfminer.high_level import extract_text
+
+    return str(extract_text(str(pdf)))
+
+
+def make(out: Path) -> list[str]:
+    out.mkdir(parents=True, exist_ok=True)
+    cases: list[tuple[str, list[str], Callable[[Path], None]]] = []
+    zh = chinese_paragraphs()
+    for layout in CJK_LAYOUTS:
+        cases.append((f"zh-{layout[0]}", zh, lambda p, layout=layout: typeset_chinese(p, zh, layout, False)))
+    classical = classical_paragraphs()
+    cases.append(("classical-a5", classical, lambda p: typeset_chinese(p, classical, CJK_LAYOUTS[0], True)))
+    en = english_paragraphs()
+    cases.append(("en-gpl3", en, lambda p: typeset_english(p, en)))
+    written = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, gold, typeset in cases:
+            pdf = Path(tmp) / f"{name}.pdf"
+            typeset(pdf)
+            (out / f"{name}.gold").write_text("\n".join(gold) + "\n", encoding="utf-8")
+            for extractor, extract in EXTRACTORS.items():
+                case = f"{name}.{extractor}"
+                (out / f"{case}.txt").write_text(extract(pdf), encoding="utf-8")
+                written.append(case)
+    return written
+
+
+if __name__ == "__main__":
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "data" / "reflow"
+    for case in make(target):
+        print(target / f"{case}.txt")
