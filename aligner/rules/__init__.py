@@ -157,8 +157,23 @@ EN_STRUCTURE = (
 # "re-" is far more often "remove" than "re-enter", and the document's own vocabulary
 # decides the rest.
 EN_COMPOUND_PREFIXES = frozenset(
-    ["all", "cross", "half", "high", "long", "low", "one", "part"]
-    + ["quasi", "self", "short", "so", "third", "two", "well"]
+    [
+        "all",
+        "cross",
+        "half",
+        "high",
+        "long",
+        "low",
+        "one",
+        "part",
+        "quasi",
+        "self",
+        "short",
+        "so",
+        "third",
+        "two",
+        "well",
+    ]
 )
 
 ZH = Profile(
