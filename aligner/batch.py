@@ -134,7 +134,7 @@ class BatchSummary:
         rate = (c["documents"] - c["cached"]) / self.seconds if self.seconds > 0 else 0.0
         return (
             f"{c['documents']} documents: {c['ok']} ok ({c['cached']} unchanged, skipped), {c['error']} errors "
-            f"in {self.seconds:.1f} s ({rate:.1f} documents/s); summary in {self.out_dir / 'summary.csv'}"
+            f"in {self.seconds:.2f} s ({rate:.1f} documents/s); summary in {self.out_dir / 'summary.csv'}"
         )
 
 
