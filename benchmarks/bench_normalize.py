@@ -8,7 +8,7 @@ Each tool runs in a fresh process, best of ``--runs``:
 
 - ``aligner normalize FILE -o OUT``: the whole command, reading, reflow, spacing, writing;
 - ``opencc-pyo3 reflow``: ``reflow_cjk_paragraphs`` (Rust), the peer for reflow;
-- ``pangu``: ``pangu.spacing_text``, the peer for CJK spacing (it inserts spaces where
+- ``pangu``: ``pangu.space_text``, the peer for CJK spacing (it inserts spaces where
   aligner's zh profile removes them, but it does the same kind of work).
 """
 
@@ -29,7 +29,7 @@ READ = "import sys; t = open(sys.argv[1], encoding='utf-8').read(); out = open(s
 PEERS = {
     "opencc-pyo3 reflow": READ
     + "from opencc_pyo3.opencc_pyo3 import reflow_cjk_paragraphs as r; out.write(r(t, False, True))",
-    "pangu spacing": READ + "import pangu; out.write(pangu.spacing_text(t))",
+    "pangu spacing": READ + "import pangu; out.write(pangu.space_text(t))",
 }
 
 
