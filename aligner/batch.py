@@ -2,14 +2,15 @@
 
 ::
 
-    from aligner.batch import run_batch
+    from aligner.batch import BatchOptions, run_batch
     from aligner.manifest import load
 
-    summary = run_batch(load("corpora/nhrap-2021-2025"), Path("out"), workers=4)
+    summary = run_batch(load("corpora/nhrap-2021-2025"), Path("out"), BatchOptions(workers=4))
     print(summary.counts)   # {'documents': 1, 'ok': 1, 'error': 0, 'cached': 0}
 
-For each document :func:`process_document` reads, normalizes and aligns the witnesses
-and renders the exports *in a worker*; only the calling process writes to ``out_dir``.
+For each document :func:`process_document` runs the one pipeline
+(:func:`aligner.pipeline.align_sources`, with the profile the manifest's language asks
+for) and renders the exports *in a worker*; only the calling process writes to ``out_dir``.
 That one function runs in-process (``workers=1``), in a process pool (the default), or
 as Dask tasks (``scheduler=ADDRESS``), so the three give the same bytes. Workers need
 to see the input files at the paths the manifest resolves to (a shared file system on a
@@ -17,10 +18,11 @@ cluster); they never need to see ``out_dir``.
 
 What ``out_dir`` holds::
 
-    DOC_ID/alignment.json       aligner.export.json
-    DOC_ID/alignment.tei.xml    aligner.export.tei
-    DOC_ID/alignment.html       aligner.export.html, with html=True
-    DOC_ID/.stamp.json          input SHA-256s and options: the next run skips the document
+    DOC_ID/alignment.json       the exporters of aligner.export, by name
+    DOC_ID/alignment.tei.xml
+    DOC_ID/alignment.html       with html=True
+    DOC_ID/.stamp.json          input and output SHA-256s and options: the next run skips the document
+    .aligner-batch.lock         held while a batch writes here: one batch at a time
     summary.csv, summary.json   one row per document, manifest order, with its counts,
                                 error and seconds; apart from the seconds (and whether a
                                 document was skipped as unchanged) byte-identical for the
@@ -30,6 +32,10 @@ A document is written into a temporary folder that is renamed into place, so a c
 Ctrl-C leaves either the old folder, the new one, or none; never half of one. A document
 that fails (any :class:`~aligner.errors.AlignerError`) becomes an error row, its stale
 folder is removed, and the batch goes on.
+
+Safety: ``out_dir`` may not be, contain or lie inside the corpus folder; document ids may
+not be the summary files' names; manifest witness paths must stay inside the manifest's
+folder unless ``confine=False``; pool workers die with the batch process.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ import io
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -53,26 +60,43 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from aligner.errors import AlignerError, InputError, UsageError
+from aligner.errors import AlignerError, InputError, OutputError, UsageError, os_problem
+from aligner.export import EXPORTERS
 from aligner.io import write_atomic
-from aligner.manifest import Document, Manifest, WitnessEntry
-from aligner.model import Alignment, VariantType, Witness
+from aligner.manifest import Document, Manifest
+from aligner.model import Alignment
+from aligner.pipeline import Options, Source, align_sources
 
-__all__ = ["BatchSummary", "DocumentResult", "Job", "process_document", "run_batch", "run_cli"]
+__all__ = ["BatchOptions", "BatchSummary", "DocumentResult", "Job", "process_document", "run_batch", "run_cli"]
 
 log = logging.getLogger(__name__)
 
 STAMP = ".stamp.json"
-STAMP_FORMAT = 1
-# Output file -> exporter module with ``render(alignment) -> str | bytes``.
-EXPORTS = {
-    "alignment.json": "aligner.export.json",
-    "alignment.tei.xml": "aligner.export.tei",
-}
-HTML_EXPORT = ("alignment.html", "aligner.export.html")
+STAMP_FORMAT = 2
+LOCK = ".aligner-batch.lock"
+EXPORTS = ("json", "tei")  # and html with html=True; file names from the registry
 COUNTS = ("units", "equal", "variant", "gap", "substantive")
 SUMMARY_FIELDS = ("id", "status", *COUNTS, "seconds", "skipped", "error")
+SUMMARY_FILES = ("summary.csv", "summary.json")
 LEFTOVER_PREFIXES = (".tmp-", ".old-")
+SCHEDULER_SECONDS = 20  # how long to wait for a Dask scheduler to answer
+SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch runs: where (``workers`` here, or a Dask ``scheduler``), what it redoes and writes.
+
+    ``confine`` refuses manifest witness paths outside the manifest's folder; ``prune``
+    removes the results of documents that are no longer in the corpus.
+    """
+
+    workers: int | None = None
+    scheduler: str | None = None
+    force: bool = False
+    html: bool = False
+    prune: bool = False
+    confine: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +138,8 @@ class BatchSummary:
     out_dir: Path
     results: tuple[DocumentResult, ...]
     seconds: float
+    stale: tuple[str, ...] = ()  # result folders of documents no longer in the corpus
+    pruned: tuple[str, ...] = ()  # the same, removed with prune=True
 
     @property
     def errors(self) -> tuple[DocumentResult, ...]:
@@ -135,6 +161,7 @@ class BatchSummary:
         return (
             f"{c['documents']} documents: {c['ok']} ok ({c['cached']} unchanged, skipped), {c['error']} errors "
             f"in {self.seconds:.2f} s ({rate:.1f} documents/s); summary in {self.out_dir / 'summary.csv'}"
+            + (f"; {len(self.pruned)} stale result folders removed" if self.pruned else "")
         )
 
 
@@ -159,52 +186,44 @@ def process_document(job: Job) -> DocumentResult:
     )
 
 
-def _align_document(job: Job) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
-    from aligner.align import align
-    from aligner.normalize import normalize_witness
+def document_options(document: Document) -> Options:
+    """The pipeline options a manifest entry asks for: its base, title, and its language's profile."""
+    from aligner.normalize import NormalizeConfig
+    from aligner.rules import profile_for_language
 
+    profile = profile_for_language(document.language) if document.language else None
+    return Options(normalize=NormalizeConfig(profile=profile), base=document.base, title=document.title)
+
+
+def document_sources(document: Document) -> list[Source]:
+    """The witnesses of a manifest entry, named in outputs by their manifest paths."""
+    return [Source(w.file, w.siglum, kind=w.kind, label=w.path, sha256=w.sha256) for w in document.witnesses]
+
+
+def _align_document(job: Job) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     document = job.document
     if len(document.witnesses) < 2:
         found = len(document.witnesses)
         raise InputError(document.id, f"has {found} witness file{'s' * (found != 1)}; alignment needs at least two")
-    witnesses = [_read(entry) for entry in document.witnesses]
-    alignment = align([normalize_witness(w) for w in witnesses], base=document.base, title=document.title)
-    files = {name: _render(module, alignment) for name, module in _exports(job.html).items()}
-    return files, _counts(alignment), {w.siglum: w.sha256 for w in witnesses}
+    alignment = align_sources(document_sources(document), document_options(document))
+    files = {EXPORTERS[name].filename: EXPORTERS[name].render(alignment) for name in _exports(job.html)}
+    return files, _counts(alignment), {w.siglum: w.witness.sha256 for w in alignment.witnesses}
 
 
-def _read(entry: WitnessEntry) -> Witness:
-    """Read a witness; messages and outputs name it by its manifest path, not this machine's."""
-    from aligner.witness import read_witness
-
-    try:
-        witness = read_witness(entry.file, entry.siglum, kind=entry.kind)
-    except InputError as err:
-        raise type(err)(entry.path, err.problem, err.hint) from None
-    if entry.sha256 and witness.sha256 != entry.sha256:
-        raise InputError(
-            entry.path,
-            f"SHA-256 is {witness.sha256[:12]}…, the manifest says {entry.sha256[:12]}…",
-            "the file changed; update the manifest",
-        )
-    return replace(witness, path=entry.path)
+def _exports(html: bool) -> tuple[str, ...]:
+    return (*EXPORTS, "html") if html else EXPORTS
 
 
-def _exports(html: bool) -> dict[str, str]:
-    return {**EXPORTS, HTML_EXPORT[0]: HTML_EXPORT[1]} if html else dict(EXPORTS)
-
-
-def _render(module_name: str, alignment: Alignment) -> bytes:
-    import importlib
-
-    data = importlib.import_module(module_name).render(alignment)
-    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+def _filenames(html: bool) -> list[str]:
+    return [EXPORTERS[name].filename for name in _exports(html)]
 
 
 def _counts(alignment: Alignment) -> dict[str, int]:
-    counts = dict(alignment.summary())
-    counts["substantive"] = sum(v.type is VariantType.SUBSTANTIVE for unit in alignment.units for v in unit.variants)
-    return counts
+    counts = alignment.counts()
+    return {
+        **{name: counts[name] for name in COUNTS if name in counts},
+        "substantive": counts["variants"]["substantive"],
+    }
 
 
 # --- the batch ----------------------------------------------------------------------------------
@@ -213,54 +232,132 @@ def _counts(alignment: Alignment) -> dict[str, int]:
 def run_batch(
     manifest: Manifest,
     out_dir: Path,
+    options: BatchOptions | None = None,
     *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    force: bool = False,
-    html: bool = False,
     progress: bool = True,
+    warn: Callable[[str], None] | None = None,
 ) -> BatchSummary:
     """Take every document of ``manifest`` through the pipeline into ``out_dir/DOC_ID/``.
 
-    ``workers`` processes on this machine (default: one per core; 1 runs in-process), or
-    the Dask cluster at ``scheduler`` (``tcp://host:8786``; needs ``aligner[dask]``).
-    Unchanged documents are skipped unless ``force``. The progress bar appears only on a
-    terminal. Raises :class:`UsageError` for contradictory options; a bad document is a row.
+    ``options.workers`` processes on this machine (default: one per core, capped at the
+    cores; 1 runs in-process), or the Dask cluster at ``options.scheduler``
+    (``tcp://host:8786``; needs ``aligner[dask]``). Unchanged documents are skipped unless
+    ``force``. The progress bar appears only on a terminal. Raises :class:`UsageError` for
+    contradictory or unsafe options; a bad document is a row.
     """
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be at least 1, got {workers}")
-    if workers is not None and scheduler:
-        raise UsageError("--workers and --scheduler exclude each other: the Dask cluster has its own workers")
+    options = options or BatchOptions()
+    say = warn or (lambda line: print(line, file=sys.stderr))
+    workers = _check_options(options, say)
     _check_ids(manifest)
     out = Path(out_dir)
+    _check_out(out, manifest)
+    if options.confine:
+        _check_confined(manifest)
     _prepare(out)
-    started = time.perf_counter()
+    with _locked(out):
+        _clear_leftovers(out)
+        started = time.perf_counter()
+        stale = _stale(out, manifest)
+        if options.prune:
+            for doc_id in stale:
+                _remove(out / doc_id, out)
+        results = _run(manifest, out, options, workers, progress)
+        ordered = tuple(results[d.id] for d in manifest.documents)
+        _write_summaries(out, ordered)
+    return BatchSummary(
+        out_dir=out,
+        results=ordered,
+        seconds=time.perf_counter() - started,
+        stale=() if options.prune else tuple(stale),
+        pruned=tuple(stale) if options.prune else (),
+    )
+
+
+def _run(
+    manifest: Manifest, out: Path, options: BatchOptions, workers: int | None, progress: bool
+) -> dict[str, DocumentResult]:
     results: dict[str, DocumentResult] = {}
     jobs = []
     for document in manifest.documents:
-        cached = None if force else _cached(out, document, html)
+        cached = None if options.force else _cached(out, document, options.html)
         if cached is None:
-            jobs.append(Job(document, html))
+            jobs.append(Job(document, options.html))
         else:
             results[document.id] = cached
     with _progress_bar(len(manifest.documents), progress) as advance:
         for result in results.values():
             advance(result)
-        with contextlib.closing(_execute(jobs, workers, scheduler)) as outcomes:
+        with contextlib.closing(_execute(jobs, workers, options.scheduler)) as outcomes:
             for result in outcomes:
-                results[result.id] = _store(out, result, _find(manifest, result.id), html)
+                results[result.id] = _store(out, result, _find(manifest, result.id), options.html)
                 advance(result)
-    ordered = tuple(results[d.id] for d in manifest.documents)
-    _write_summaries(out, ordered)
-    return BatchSummary(out_dir=out, results=ordered, seconds=time.perf_counter() - started)
+    return results
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _check_options(options: BatchOptions, warn: Callable[[str], None]) -> int | None:
+    if options.workers is not None and options.workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {options.workers}")
+    if options.workers is not None and options.scheduler:
+        raise UsageError("--workers and --scheduler exclude each other: the Dask cluster has its own workers")
+    if options.scheduler is not None and not SCHEDULER_ADDRESS.match(options.scheduler):
+        raise UsageError(f"--scheduler {options.scheduler!r} is not an address like tcp://host:8786")
+    cores = _cores()
+    if options.workers is not None and options.workers > cores:
+        warn(f"aligner: --workers {options.workers} is more than the {cores} cores here; using {cores}")
+        return cores
+    return options.workers
 
 
 def _check_ids(manifest: Manifest) -> None:
     seen: set[str] = set()
+    reserved = {name.casefold() for name in (*SUMMARY_FILES, LOCK, STAMP)}
     for document in manifest.documents:
-        if document.id.casefold() in seen:
+        folded = document.id.casefold()
+        if folded in reserved:
+            raise UsageError(f"{manifest.source}: document id {document.id!r} is the name of a batch file; rename it")
+        if folded in seen:
             raise UsageError(f"{manifest.source}: document id {document.id!r} is used twice")
-        seen.add(document.id.casefold())
+        seen.add(folded)
+
+
+def _corpus_folder(manifest: Manifest) -> Path:
+    source = manifest.source.resolve()
+    return source if source.is_dir() else source.parent
+
+
+def _check_out(out: Path, manifest: Manifest) -> None:
+    """``out`` may not be the corpus folder, lie inside it, or hold it: a batch replaces what is there."""
+    corpus = _corpus_folder(manifest)
+    target = Path(os.path.realpath(out))
+    if target == corpus or corpus in target.parents or target in corpus.parents:
+        raise UsageError(
+            f"--out {out} is, holds or lies inside the corpus folder {manifest.source}; "
+            "results go to a folder of their own"
+        )
+    for document in manifest.documents:
+        for entry in document.witnesses:
+            if target == entry.file or target in entry.file.parents:
+                raise UsageError(f"--out {out} holds the witness {entry.path} of {document.id}; choose another folder")
+
+
+def _check_confined(manifest: Manifest) -> None:
+    """Manifest witness paths must stay inside the manifest's folder (``--no-confine`` allows others)."""
+    corpus = _corpus_folder(manifest)
+    for document in manifest.documents:
+        for entry in document.witnesses:
+            if corpus not in entry.file.parents:
+                raise InputError(
+                    manifest.source,
+                    f"{document.id}: witness path {entry.path!r} leads outside the manifest's folder",
+                    "move the file into the corpus, or pass --no-confine",
+                )
 
 
 def _find(manifest: Manifest, doc_id: str) -> Document:
@@ -268,13 +365,69 @@ def _find(manifest: Manifest, doc_id: str) -> Document:
 
 
 def _prepare(out: Path) -> None:
-    """Create ``out`` and clear what an interrupted run left: temporary and replaced folders."""
+    """Create ``out`` (a folder)."""
     if out.exists() and not out.is_dir():
-        raise InputError(out, "exists and is not a folder", "give --out a folder")
-    out.mkdir(parents=True, exist_ok=True)
+        raise OutputError(out, "exists and is not a folder", "give --out a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(out, *os_problem(err, "be created")) from None
+
+
+def _clear_leftovers(out: Path) -> None:
+    """Clear what an interrupted run left: temporary and replaced folders."""
     for leftover in out.iterdir():
         if leftover.is_dir() and leftover.name.startswith(LEFTOVER_PREFIXES):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``out`` for the run: a second batch into it refuses at once.
+
+    The lock file goes when the run ends. A run that opened it just before it went holds
+    a lock on a file no longer at that path, so the path is checked again after locking.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no advisory locks to take
+        yield
+        return
+    path = out / LOCK
+    busy = UsageError(f"another aligner batch is writing to {out}; wait for it or choose another --out")
+    try:
+        handle = open(path, "a+b")  # noqa: SIM115  # held for the whole run
+    except OSError as err:
+        raise OutputError(out, *os_problem(err, "be written")) from None
+    with handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy from None
+        if _identity(path) != _identity(handle.fileno()):
+            raise busy
+        try:
+            yield
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _identity(file: Path | int) -> tuple[int, int] | None:
+    try:
+        info = os.fstat(file) if isinstance(file, int) else os.stat(file)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _stale(out: Path, manifest: Manifest) -> list[str]:
+    """Result folders of documents that are no longer in the corpus."""
+    ids = {d.id for d in manifest.documents}
+    return sorted(
+        p.name
+        for p in out.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and p.name not in ids and (p / STAMP).is_file()
+    )
 
 
 # --- resuming: a stamp per document -------------------------------------------------------------
@@ -297,41 +450,56 @@ def _fingerprint(document: Document) -> dict[str, Any]:
     }
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def _stamp(document: Document, result: DocumentResult, html: bool) -> bytes:
     stamp = {
         "format": STAMP_FORMAT,
         "options": _options(html),
         "document": _fingerprint(document),
         "inputs": dict(result.inputs),
+        "outputs": {name: _sha256(data) for name, data in sorted(result.files.items())},
         "summary": result.stable_row(),
     }
     return (json.dumps(stamp, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
 
 
 def _cached(out: Path, document: Document, html: bool) -> DocumentResult | None:
-    """The stored result if the outputs are there and inputs and options have not changed."""
+    """The stored result if inputs, options and every output file are as the stamp recorded."""
     folder = out / document.id
     try:
         stamp = json.loads((folder / STAMP).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     expected = {"format": STAMP_FORMAT, "options": _options(html), "document": _fingerprint(document)}
-    if any(stamp.get(key) != value for key, value in expected.items()):
+    if not isinstance(stamp, dict) or any(stamp.get(key) != value for key, value in expected.items()):
         return None
-    if not all((folder / name).is_file() for name in _exports(html)):
+    if stamp.get("outputs") != _file_hashes(folder, _filenames(html)):
         return None
-    if stamp.get("inputs") != _hashes(document):
+    if stamp.get("inputs") != _input_hashes(document):
         return None
     row = stamp["summary"]
     counts = {name: row[name] for name in COUNTS}
     return DocumentResult(document.id, "ok", counts=counts, inputs=stamp["inputs"], cached=True)
 
 
-def _hashes(document: Document) -> dict[str, str] | None:
+def _file_hashes(folder: Path, names: Sequence[str]) -> dict[str, str] | None:
+    hashes = {}
+    for name in sorted(names):
+        try:
+            hashes[name] = _sha256((folder / name).read_bytes())
+        except OSError:
+            return None
+    return hashes
+
+
+def _input_hashes(document: Document) -> dict[str, str] | None:
     hashes = {}
     for entry in document.witnesses:
         try:
-            hashes[entry.siglum] = hashlib.sha256(entry.file.read_bytes()).hexdigest()
+            hashes[entry.siglum] = _sha256(entry.file.read_bytes())
         except OSError:
             return None
     return hashes
@@ -344,11 +512,35 @@ def _store(out: Path, result: DocumentResult, document: Document, html: bool) ->
     """Put a document's folder in place (or remove a stale one); return the result without bytes."""
     if result.detail:
         log.error("%s: %s\n%s", result.id, result.error, result.detail)
-    if result.status == "ok":
-        _commit(out, result.id, {**result.files, STAMP: _stamp(document, result, html)})
-    else:
-        _remove(out / result.id, out)
+    try:
+        with _interrupts_deferred():
+            if result.status == "ok":
+                _commit(out, result.id, {**result.files, STAMP: _stamp(document, result, html)})
+            else:
+                _remove(out / result.id, out)
+    except OSError as err:
+        raise OutputError(out / result.id, *os_problem(err, "be written")) from None
     return replace(result, files={}, detail="")
+
+
+@contextlib.contextmanager
+def _interrupts_deferred() -> Iterator[None]:
+    """Let Ctrl-C and SIGTERM wait until a folder is in place: a signal then never splits a rename from its cleanup."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    signums = (signal.SIGINT, signal.SIGTERM)
+    previous = {signum: signal.signal(signum, lambda n, _f: caught.append(n)) for signum in signums}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if caught:
+            raise KeyboardInterrupt(signal.Signals(caught[0]).name)
 
 
 def _commit(out: Path, doc_id: str, files: Mapping[str, bytes]) -> None:
@@ -375,12 +567,12 @@ def _remove(folder: Path, out: Path) -> None:
 
 def _write_summaries(out: Path, results: Sequence[DocumentResult]) -> None:
     rows = [r.row() for r in results]
-    write_atomic(out / "summary.csv", _csv(SUMMARY_FIELDS, rows))
+    write_atomic(out / SUMMARY_FILES[0], _csv(SUMMARY_FIELDS, rows))
     totals = {name: sum(row[name] or 0 for row in rows) for name in COUNTS}
     statuses = {"documents": len(rows), "ok": sum(r.status == "ok" for r in results)}
     statuses["error"] = statuses["documents"] - statuses["ok"]
     document = {"documents": rows, "totals": {**statuses, **totals}}
-    write_atomic(out / "summary.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    write_atomic(out / SUMMARY_FILES[1], json.dumps(document, ensure_ascii=False, indent=2) + "\n")
 
 
 def _cell(value: Any) -> Any:
@@ -406,7 +598,7 @@ def _csv(fields: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
 def _execute(jobs: Sequence[Job], workers: int | None, scheduler: str | None) -> Generator[DocumentResult]:
     if not jobs:
         return
-    count = min(workers or os.cpu_count() or 1, len(jobs))
+    count = min(workers or _cores(), len(jobs))
     if scheduler:
         yield from _on_dask(jobs, scheduler)
     elif count == 1:
@@ -415,15 +607,32 @@ def _execute(jobs: Sequence[Job], workers: int | None, scheduler: str | None) ->
         yield from _on_processes(jobs, count)
 
 
-def _ignore_sigint() -> None:
+def _worker_init() -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work and writes nothing half.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the batch process dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request was made
+        os._exit(1)
 
 
 def _on_processes(jobs: Sequence[Job], workers: int) -> Iterator[DocumentResult]:
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
     try:
         futures = [pool.submit(process_document, job) for job in jobs]
         for future in as_completed(futures):
@@ -438,9 +647,10 @@ def _on_dask(jobs: Sequence[Job], address: str) -> Iterator[DocumentResult]:
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'aligner[dask]'") from None
     try:
-        client = Client(address)
-    except (OSError, TimeoutError) as err:
-        raise UsageError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+        client = Client(address, timeout=SCHEDULER_SECONDS)
+    except (OSError, TimeoutError, ValueError) as err:
+        message = " ".join(str(err).split())[:200]
+        raise UsageError(f"cannot reach the Dask scheduler at {address}: {message}") from None
     token = uuid.uuid4().hex[:8]
     keys = {f"aligner-{token}-{job.document.id}": job for job in jobs}
     futures = client.map(process_document, list(keys.values()), key=list(keys), pure=False)
@@ -500,12 +710,11 @@ def _progress_bar(total: int, enabled: bool) -> Iterator[Callable[[DocumentResul
 def run_cli(
     source: str | Path,
     out_dir: str | Path,
+    options: BatchOptions,
     *,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    force: bool = False,
-    html: bool = False,
     quiet: bool = False,
+    echo: Callable[[str], None] | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> int:
     """``aligner batch``: load a manifest or folder, run, report; return the exit code.
 
@@ -514,11 +723,13 @@ def run_cli(
     """
     from aligner.manifest import load
 
-    summary = run_batch(
-        load(source), Path(out_dir), workers=workers, scheduler=scheduler, force=force, html=html, progress=not quiet
-    )
+    say = echo or (lambda text: print(text, end=""))
+    note = warn or (lambda line: print(line, file=sys.stderr))
+    summary = run_batch(load(source), Path(out_dir), options, progress=not quiet, warn=note)
     for result in summary.errors:
-        print(f"aligner: {result.id}: {result.error}", file=sys.stderr)
+        note(f"aligner: {result.id}: {result.error}")
+    for doc_id in summary.stale:
+        note(f"aligner: {doc_id}: results of a document no longer in the corpus (--prune removes them)")
     if not quiet:
-        print(summary.line())
+        say(summary.line() + "\n")
     return 2 if summary.errors else 0

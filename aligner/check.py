@@ -124,7 +124,7 @@ def findings(alignment: Alignment, allow: frozenset[str] = frozenset()) -> list[
 
 def summary_line(found: Sequence[Finding], alignment: Alignment) -> str:
     """One closing line: how many findings of which type, and the unit counts."""
-    counts = alignment.summary()
+    counts = alignment.counts()
     units = f"{counts['units']} units: {counts['equal']} equal, {counts['variant']} variant, {counts['gap']} gap"
     if not found:
         return f"aligner: no differences ({units})"

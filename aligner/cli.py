@@ -1,26 +1,34 @@
-"""The ``aligner`` command: arguments -> config -> library call -> exit code.
+"""The ``aligner`` command: arguments -> options -> library call -> exit code.
 
 Exit codes: 0 success, 1 a check found differences, 2 bad input or usage. Every
 :class:`~aligner.errors.AlignerError` becomes one line on stderr; nothing else is
-caught, so a bug still shows its traceback.
+caught, so a bug still shows its traceback. Output paths are checked before any work
+starts, and a command's outputs are written as one set. SIGTERM and SIGHUP stop a run
+the way Ctrl-C does: nothing half-written stays behind. A reader that closes standard
+output early (``| head``) never changes the exit code.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from types import FrameType
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from aligner import __version__
-from aligner.errors import AlignerError, UsageError
-from aligner.io import write_atomic
+from aligner.errors import AlignerError, OutputError, UsageError, os_problem
+from aligner.export import EXPORTERS
+from aligner.io import plan_outputs, printable, write_outputs, write_stdout
 from aligner.model import Alignment
 from aligner.normalize import NormalizeConfig, normalize_witness
+from aligner.pipeline import Options
 from aligner.rules import PROFILES
 from aligner.witness import read_witness
 
@@ -28,33 +36,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Inputs above this size get a progress display (on a terminal, unless --quiet).
 PROGRESS_BYTES = 1_000_000
-EXPORTERS = {
-    "json": "aligner.export.json",
-    "csv": "aligner.export.csv",
-    "tei": "aligner.export.tei",
-    "html": "aligner.export.html",
-}
 
 
-def _fail(message: str) -> None:
-    click.echo(f"aligner: error: {message}", err=True)
+def _fail(message: str) -> NoReturn:
+    _stderr(f"aligner: error: {message}")
     sys.exit(2)
 
 
+def _stderr(line: str) -> None:
+    with contextlib.suppress(OSError):  # nowhere left to say it; the exit code still does
+        click.echo(printable(line), err=True)
+
+
+def out(text: str) -> None:
+    """Write to stdout; a closed pipe is the reader's choice, a full disk is an error."""
+    write_stdout(text)
+
+
+def _interrupt(signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _finish_stdout() -> None:
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        write_stdout(b"")  # marks stdout as gone and points it at /dev/null
+    except OSError as err:
+        _fail(str(OutputError("<stdout>", *os_problem(err, "be written"))))
+
+
 class AlignerGroup(click.Group):
-    """Turns AlignerError into one line and exit 2; Ctrl-C into exit 130 without a traceback."""
+    """AlignerError -> one line and exit 2; Ctrl-C, SIGTERM, SIGHUP -> exit 130 with nothing half-written."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, _interrupt)
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
         except AlignerError as err:
             _fail(str(err))
         except KeyboardInterrupt:
-            click.echo("aligner: interrupted", err=True)
+            _stderr("aligner: interrupted")
             sys.exit(130)
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(0)
+        except SystemExit:
+            _finish_stdout()
+            raise
+        _finish_stdout()
+        return result
 
 
 def normalize_options(func: F) -> F:
@@ -83,13 +112,20 @@ def _config(profile: str | None, no_reflow: bool, no_spacing: bool) -> Normalize
     return NormalizeConfig(profile=profile, reflow=not no_reflow, spacing=not no_spacing)
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path) if os.path.isfile(path) else 0
+    except OSError:
+        return 0
+
+
 @contextmanager
 def progress(paths: Sequence[str], quiet: bool, steps: int) -> Iterator[Callable[[str], None]]:
     """A bar of ``steps`` steps on stderr for large inputs on a terminal; silent in pipes and with --quiet.
 
     Each call of the yielded function starts the next step and names it.
     """
-    size = sum(os.path.getsize(p) for p in paths if os.path.isfile(p))
+    size = sum(_size(p) for p in paths)
     if quiet or size < PROGRESS_BYTES or not sys.stderr.isatty():
         yield lambda _step: None
         return
@@ -103,7 +139,7 @@ def progress(paths: Sequence[str], quiet: bool, steps: int) -> Iterator[Callable
 
         def step(name: str) -> None:
             nonlocal started
-            bar.update(task, description=name, advance=1 if started else 0)
+            bar.update(task, description=printable(name), advance=1 if started else 0)
             started = True
 
         yield step
@@ -143,39 +179,32 @@ def normalize(
       aligner normalize corpora/nhrap-2021-2025/pdf.txt
       aligner normalize scan.txt -o clean.txt --profile en --furniture
     """
+    targets = plan_outputs({"--output": output}, [input])
     with progress([input], quiet, steps=2) as step:
         step("reading")
         witness = read_witness(input)
         step("normalizing")
         result = normalize_witness(witness, _config(profile, no_reflow, no_spacing))
-    write_atomic(output, result.text + "\n" if result.text else "")
+    write_outputs([(targets["--output"], (result.text + "\n" if result.text else "").encode("utf-8"))])
     if furniture:
         for item in result.furniture:
-            click.echo(f"{input}:{item.line}:1: {item.kind}: removed {item.text!r} (page {item.page + 1})", err=True)
+            _stderr(f"{input}:{item.line}:1: {item.kind}: removed {item.text!r} (page {item.page + 1})")
     elif result.furniture and not quiet:
-        click.echo(
+        _stderr(
             f"aligner: removed {len(result.furniture)} lines of page furniture "
-            "(running heads, page numbers); --furniture lists them",
-            err=True,
+            "(running heads, page numbers); --furniture lists them"
         )
 
 
-def _write_outputs(alignment: Alignment, outputs: dict[str, str | None]) -> None:
-    import importlib
-
-    for name, target in outputs.items():
-        if target:
-            module = importlib.import_module(EXPORTERS[name])
-            write_atomic(target, module.render(alignment))
+def _write_exports(alignment: Alignment, targets: dict[str, Any]) -> None:
+    write_outputs([(target, EXPORTERS[name].render(alignment)) for name, target in targets.items()])
 
 
-def _align(
-    witnesses: Sequence[str], sigla: str | None, base: str | None, config: NormalizeConfig, quiet: bool
-) -> Alignment:
+def _align(witnesses: Sequence[str], sigla: str | None, options: Options, quiet: bool) -> Alignment:
     from aligner.pipeline import align_files
 
     with progress(witnesses, quiet, steps=len(witnesses) + 2) as step:
-        return align_files(witnesses, sigla=sigla, base=base, config=config, on_step=step)
+        return align_files(witnesses, sigla=sigla, options=options, on_step=step)
 
 
 @main.command()
@@ -208,15 +237,34 @@ def align(
     """
     if len(witnesses) < 2:
         raise UsageError("align needs at least two witnesses")
-    outputs = {"json": json_out, "csv": csv_out, "tei": tei_out, "html": html_out}
-    if sum(1 for v in outputs.values() if v == "-") > 1:
-        raise UsageError("only one output can go to stdout ('-')")
-    alignment = _align(witnesses, sigla, base, _config(profile, no_reflow, no_spacing), quiet)
-    _write_outputs(alignment, outputs)
-    if not quiet and "-" not in outputs.values():
-        from aligner.export.summary import render as summary
+    asked = {"json": json_out, "csv": csv_out, "tei": tei_out, "html": html_out}
+    paths = {f"--{name}": path for name, path in asked.items() if path is not None}
+    planned = plan_outputs(paths, witnesses)
+    targets = {option[2:]: target for option, target in planned.items()}
+    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base)
+    alignment = _align(witnesses, sigla, options, quiet)
+    _write_exports(alignment, targets)
+    if not quiet and not any(t.is_stdout for t in targets.values()):
+        from aligner.export.overview import render as overview
 
-        click.echo(summary(alignment), nl=False)
+        out(printable_lines(overview(alignment)))
+
+
+def printable_lines(text: str) -> str:
+    """Each line of ``text`` made harmless for a terminal, line ends kept."""
+    return "".join(printable(line) + "\n" for line in text.splitlines())
+
+
+def _allowed(allow: Sequence[str]) -> frozenset[str]:
+    from aligner.check import ALLOWABLE
+
+    allowed = frozenset(a.strip() for value in allow for a in value.split(",") if a.strip())
+    unknown = allowed - ALLOWABLE
+    if unknown:
+        raise UsageError(
+            f"--allow: unknown type {', '.join(sorted(unknown))} (choose from {', '.join(sorted(ALLOWABLE))})"
+        )
+    return allowed
 
 
 @main.command()
@@ -225,15 +273,15 @@ def align(
 @click.option(
     "--allow",
     metavar="TYPE[,TYPE]",
-    default="",
-    help="Differences that pass: whitespace, punctuation, width, substantive, gap.",
+    multiple=True,
+    help="Differences that pass: whitespace, punctuation, width, substantive, gap, moved (repeatable).",
 )
 @normalize_options
 def check(
     witnesses: tuple[str, ...],
     sigla: str | None,
     base: str | None,
-    allow: str,
+    allow: tuple[str, ...],
     quiet: bool,
     no_reflow: bool,
     no_spacing: bool,
@@ -248,21 +296,17 @@ def check(
       aligner check web.txt pdf.txt
       aligner check web.txt pdf.txt --allow gap,whitespace
     """
-    from aligner.check import ALLOWABLE, findings, summary_line
+    from aligner.check import findings, summary_line
 
-    allowed = frozenset(a.strip() for a in allow.split(",") if a.strip())
-    unknown = allowed - ALLOWABLE
-    if unknown:
-        raise UsageError(
-            f"--allow: unknown type {', '.join(sorted(unknown))} (choose from {', '.join(sorted(ALLOWABLE))})"
-        )
+    allowed = _allowed(allow)
     if len(witnesses) < 2:
         raise UsageError("check needs at least two witnesses")
-    alignment = _align(witnesses, sigla, base, _config(profile, no_reflow, no_spacing), quiet)
+    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base)
+    alignment = _align(witnesses, sigla, options, quiet)
     found = findings(alignment, allowed)
-    for finding in found:
-        click.echo(finding.format())
-    click.echo(summary_line(found, alignment))
+    out("".join(printable(finding.format()) + "\n" for finding in found))
+    if not quiet:
+        out(printable(summary_line(found, alignment)) + "\n")
     sys.exit(1 if found else 0)
 
 
@@ -285,9 +329,9 @@ def validate(file: str) -> None:
         validate_tei(file)
     except ValidationError as err:  # the file was read and found wanting: a finding, like check's
         for line in err.errors:
-            click.echo(line, err=True)
+            _stderr(line)
         sys.exit(1)
-    click.echo(f"{file}: valid")
+    out(printable(f"{file}: valid") + "\n")
 
 
 @main.command()
@@ -297,16 +341,32 @@ def validate(file: str) -> None:
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster (e.g. tcp://host:8786).")
 @click.option("--force", is_flag=True, help="Redo documents whose outputs are already up to date.")
 @click.option("--html", "with_html", is_flag=True, help="Also write an HTML report per document.")
+@click.option("--prune", is_flag=True, help="Remove results of documents that are no longer in the corpus.")
+@click.option(
+    "--confine/--no-confine",
+    default=True,
+    show_default=True,
+    help="Refuse manifest witness paths outside the manifest's folder.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def batch(
-    source: str, out_dir: str, workers: int | None, scheduler: str | None, force: bool, with_html: bool, quiet: bool
+    source: str,
+    out_dir: str,
+    workers: int | None,
+    scheduler: str | None,
+    force: bool,
+    with_html: bool,
+    prune: bool,
+    confine: bool,
+    quiet: bool,
 ) -> None:
     """Take a whole corpus through the pipeline: a manifest (JSON) or a folder of DOC/SIGLUM.txt.
 
-    Writes DIR/DOC_ID/alignment.json and alignment.tei.xml (and report.html with --html) for
-    each document, and DIR/summary.csv and DIR/summary.json. A bad document becomes an error
-    row and the batch goes on (exit 2 at the end); a re-run skips documents whose inputs and
-    options are unchanged.
+    Writes DIR/DOC_ID/alignment.json and alignment.tei.xml (and alignment.html with --html)
+    for each document, and DIR/summary.csv and DIR/summary.json. A bad document becomes an
+    error row and the batch goes on (exit 2 at the end); a re-run skips documents whose
+    inputs, options and outputs are unchanged. DIR may not be, contain or lie inside the
+    corpus folder, and one batch at a time may write to it.
 
     \b
     Examples:
@@ -314,9 +374,15 @@ def batch(
       aligner batch my-corpus/ --out results --workers 8 --html
       aligner batch manifest.json --out results --scheduler tcp://scheduler:8786
     """
-    from aligner.batch import run_cli
+    from aligner.batch import BatchOptions, run_cli
 
-    sys.exit(run_cli(source, out_dir, workers=workers, scheduler=scheduler, force=force, html=with_html, quiet=quiet))
+    options = BatchOptions(
+        workers=workers, scheduler=scheduler, force=force, html=with_html, prune=prune, confine=confine
+    )
+    sys.exit(run_cli(source, out_dir, options, quiet=quiet, echo=out, warn=_stderr))
+
+
+DEMO_FILES = ("web.normalized.txt", "pdf.normalized.txt", "alignment.json", "alignment.csv", "alignment.tei.xml")
 
 
 @main.command()
@@ -335,38 +401,34 @@ def demo(out_dir: str, quiet: bool) -> None:
     Normalizes and aligns the web and PDF editions of the National Human Rights Action
     Plan of China (2021–2025) and writes normalized text, JSON, CSV, TEI and HTML to DIR.
     """
-    corpus = _bundled_corpus()
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    # Relative paths where possible: they go into every output, which should not name this machine.
-    paths = [os.path.relpath(corpus / name) for name in ("web.txt", "pdf.txt")]
-    alignment = _align(paths, None, None, NormalizeConfig(), True)
-    for nw in alignment.witnesses:
-        write_atomic(out / f"{nw.siglum}.normalized.txt", nw.text + "\n")
-    _write_outputs(
-        alignment,
-        {
-            "json": str(out / "alignment.json"),
-            "csv": str(out / "alignment.csv"),
-            "tei": str(out / "alignment.tei.xml"),
-            "html": str(out / "report.html"),
-        },
-    )
+    from aligner.corpus import bundled_corpus
+
+    out_path = Path(out_dir)
+    try:
+        out_path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(out_dir, *os_problem(err, "be created")) from None
+    with bundled_corpus() as corpus:
+        # Relative paths where possible: they go into every output, which should not name this machine.
+        paths = [_relative(corpus / name) for name in ("web.txt", "pdf.txt")]
+        names = {**{n: str(out_path / n) for n in DEMO_FILES}, "report.html": str(out_path / "report.html")}
+        targets = plan_outputs(names, paths)
+        alignment = _align(paths, None, Options(), True)
+    texts = [(targets[f"{w.siglum}.normalized.txt"], (w.text + "\n").encode("utf-8")) for w in alignment.witnesses]
+    exports = {"alignment.json": "json", "alignment.csv": "csv", "alignment.tei.xml": "tei", "report.html": "html"}
+    write_outputs(texts + [(targets[name], EXPORTERS[kind].render(alignment)) for name, kind in exports.items()])
     if not quiet:
-        from aligner.export.summary import render as summary
+        from aligner.export.overview import render as overview
 
-        click.echo(summary(alignment), nl=False)
-        click.echo(
-            f"wrote {out}/: web.normalized.txt pdf.normalized.txt alignment.json alignment.csv "
-            "alignment.tei.xml report.html"
-        )
+        out(printable_lines(overview(alignment)))
+        out(printable(f"wrote {out_path}/: {' '.join((*DEMO_FILES, 'report.html'))}") + "\n")
 
 
-def _bundled_corpus() -> Path:
-    for base in (Path(__file__).resolve().parent.parent / "corpora", Path.cwd() / "corpora"):
-        if (base / "nhrap-2021-2025" / "web.txt").is_file():
-            return base / "nhrap-2021-2025"
-    raise UsageError("the bundled corpus (corpora/nhrap-2021-2025) is not here; run from a checkout")
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,6 @@ __all__ = [
     "Document",
     "Manifest",
     "WitnessEntry",
-    "find_for_witness",
     "from_folder",
     "load",
     "load_manifest",
@@ -118,69 +117,30 @@ def from_folder(path: str | Path) -> Manifest:
     return Manifest(documents=tuple(documents), source=folder)
 
 
-def find_for_witness(path: str | Path) -> tuple[Document, WitnessEntry] | None:
-    """The document and entry that the ``manifest.json`` beside ``path`` gives for it, if any.
-
-    A ``manifest.json`` that is not an aligner manifest (web apps use the name too) is
-    ignored: aligning files must not fail because of an unrelated file next to them.
-    """
-    file = Path(path).resolve()
-    manifest_file = file.parent / MANIFEST_NAME
-    try:
-        stat = manifest_file.stat()
-    except OSError:
-        return None
-    manifest = _cached_manifest(manifest_file, stat.st_mtime_ns, stat.st_size)
-    if manifest is None:
-        return None
-    for document in manifest.documents:
-        for entry in document.witnesses:
-            if entry.file == file:
-                return document, entry
-    return None
-
-
-@lru_cache(maxsize=16)
-def _cached_manifest(path: Path, _mtime_ns: int, _size: int) -> Manifest | None:
-    # Keyed on mtime and size so an edited manifest is read again.
-    try:
-        return load_manifest(path)
-    except InputError:
-        return None
+MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 def _read_json(source: Path) -> Any:
-    try:
-        raw = source.read_bytes()
-    except FileNotFoundError:
-        raise InputError(source, "no such file", "check the path") from None
-    except IsADirectoryError:
-        raise InputError(source, "is a directory, not a manifest", "name the manifest.json file") from None
-    except OSError as err:
-        raise InputError(source, f"cannot be read: {err.strerror}", "check permissions") from None
+    from aligner.io import read_input
+
+    raw = read_input(source, limit=MAX_MANIFEST_BYTES)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as err:
         raise InputError(source, f"not UTF-8 at byte {err.start}", "save the manifest as UTF-8") from None
     except json.JSONDecodeError as err:
         raise InputError(source, f"not JSON: line {err.lineno} column {err.colno}: {err.msg}") from None
+    except RecursionError:
+        raise InputError(source, "is nested too deeply to be a manifest", "see schemas/manifest.schema.json") from None
 
 
 @cache
 def _validator() -> Any:
     import jsonschema
 
-    schema = json.loads(_schema_path().read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    from aligner.tei.validate import schema_bytes
 
-
-def _schema_path() -> Path:
-    # A source checkout keeps schemas/ beside the package; an installed wheel ships a copy inside it.
-    package = Path(__file__).resolve().parent
-    for candidate in (package.parent / "schemas" / SCHEMA_NAME, package / "schemas" / SCHEMA_NAME):
-        if candidate.is_file():
-            return candidate
-    raise InputError(SCHEMA_NAME, "the manifest schema is missing from this installation", "reinstall aligner")
+    return jsonschema.Draft202012Validator(json.loads(schema_bytes(SCHEMA_NAME)))
 
 
 def _validate(source: Path, data: Any) -> None:

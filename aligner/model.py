@@ -6,15 +6,18 @@ internals; exporters are views over the same :class:`Alignment`.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from aligner.text import LineIndex, OffsetMap
 
 __all__ = [
     "Alignment",
     "BlockKind",
+    "Counts",
     "Furniture",
     "NormalizedWitness",
     "PageBreak",
@@ -25,6 +28,9 @@ __all__ = [
     "VariantType",
     "Witness",
 ]
+
+
+Counts = dict[str, Any]
 
 
 class BlockKind(StrEnum):
@@ -175,11 +181,20 @@ class Alignment:
         paragraphs = self.witness(siglum).paragraphs
         return "\n".join(paragraphs[i].text for i in unit.paragraphs[siglum])
 
-    def summary(self) -> dict[str, int]:
-        counts = {"units": len(self.units), "equal": 0, "variant": 0, "gap": 0}
+    def counts(self) -> Counts:
+        """The one tally every view shows: units by status, units with a moved paragraph, variants by type.
+
+        ``{"units": 285, "equal": 94, "variant": 0, "gap": 191, "moved": 0, "variants": {...}}``
+        """
+        units = {"units": len(self.units), "equal": 0, "variant": 0, "gap": 0}
+        variants = dict.fromkeys((t.value for t in VariantType), 0)
+        moved = 0
         for unit in self.units:
-            counts[unit.status.value] += 1
-        return counts
+            units[unit.status.value] += 1
+            moved += bool(unit.moved)
+            for variant in unit.variants:
+                variants[variant.type.value] += 1
+        return {**units, "moved": moved, "variants": variants}
 
     def moved_places(self) -> dict[str, list[tuple[str, str]]]:
         """Where moved paragraphs stand in their own witness: unit id -> moved (unit id, siglum) after it.
@@ -198,9 +213,12 @@ class Alignment:
                         moved.append((index, unit.id))
                     else:
                         unit_of[index] = unit.id
+            staying = sorted(unit_of)
+            last_moved = (-1, "")  # a later moved paragraph of this witness follows an earlier one
             for index, unit_id in sorted(moved):
-                before = [i for i in unit_of if i < index]
-                key = unit_of[max(before)] if before else ""
+                k = bisect_left(staying, index)
+                before = (staying[k - 1], unit_of[staying[k - 1]]) if k else (-1, "")
+                key = max(before, last_moved)[1]
                 places.setdefault(key, []).append((unit_id, siglum))
-                unit_of[index] = key  # a later moved paragraph of this witness follows it there
+                last_moved = (index, key)
         return places

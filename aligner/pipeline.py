@@ -1,22 +1,49 @@
-"""The whole pipeline for a set of files: read, normalize, align, with one config.
+"""The whole pipeline for a set of files: read, normalize, align, with one set of options.
 
-The CLI and the batch runner both call :func:`align_files`, so a document aligned one
-at a time and the same document in a batch give byte-identical outputs.
+The CLI, the batch runner and the Python API all call :func:`align_sources` (or
+:func:`align_files`, its form for plain paths), so a document aligned on its own and
+the same document in a batch give byte-identical outputs. Nothing is read but the
+files named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from aligner.errors import UsageError
+from aligner.errors import InputError, UsageError
 from aligner.model import Alignment, NormalizedWitness, Witness
 from aligner.normalize import NormalizeConfig, normalize_witness
 from aligner.witness import read_witness, siglum_for
 
-__all__ = ["align_files", "parse_sigla", "read_witnesses"]
+__all__ = ["Options", "Source", "align_files", "align_sources", "parse_sigla"]
 
-Step = Callable[[str], None]
+OnStep = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One witness to read: where it is, its siglum, and how outputs name it.
+
+    ``label`` is the path outputs record (a manifest's relative path rather than this
+    machine's); ``sha256``, when given, is what the file must hash to.
+    """
+
+    path: str | Path
+    siglum: str
+    kind: str = ""
+    label: str = ""
+    sha256: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Everything besides the files that shapes an alignment: from flags, a manifest, or code."""
+
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    base: str | None = None
+    title: str = ""
 
 
 def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) -> list[str]:
@@ -32,42 +59,52 @@ def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) 
     return names
 
 
-def read_witnesses(paths: Sequence[str | Path], sigla: Sequence[str]) -> tuple[list[Witness], str]:
-    """Read every witness; take kind and title from a corpus manifest beside them if there is one."""
-    from aligner.manifest import find_for_witness
+def _read(source: Source) -> Witness:
+    try:
+        witness = read_witness(source.path, source.siglum, kind=source.kind)
+    except InputError as err:
+        if not source.label:
+            raise
+        raise type(err)(source.label, err.problem, err.hint) from None
+    if source.sha256 and witness.sha256 != source.sha256:
+        raise InputError(
+            source.label or source.path,
+            f"SHA-256 is {witness.sha256[:12]}…, the manifest says {source.sha256[:12]}…",
+            "the file changed; update the manifest",
+        )
+    return replace(witness, path=source.label) if source.label else witness
 
-    witnesses = []
-    title = ""
-    for path, siglum in zip(paths, sigla, strict=True):
-        entry = find_for_witness(path)
-        kind = entry[1].kind if entry else ""
-        title = title or (entry[0].title if entry else "")
-        witnesses.append(read_witness(path, siglum, kind=kind or ""))
-    return witnesses, title
+
+def align_sources(
+    sources: Sequence[Source], options: Options | None = None, on_step: OnStep | None = None
+) -> Alignment:
+    """Read, normalize and align ``sources``; ``on_step`` is told what is happening (for progress)."""
+    from aligner.align import align
+
+    options = options or Options()
+    if len(sources) < 2:
+        raise UsageError("alignment needs at least two witnesses")
+    sigla = [s.siglum for s in sources]
+    if options.base is not None and options.base not in sigla:
+        raise UsageError(f"--base {options.base!r} is not one of the sigla {', '.join(sigla)}")
+    step = on_step or (lambda _msg: None)
+    step("reading")
+    witnesses = [_read(source) for source in sources]
+    normalized: list[NormalizedWitness] = []
+    for witness in witnesses:
+        step(f"normalizing {witness.siglum}")
+        normalized.append(normalize_witness(witness, options.normalize))
+    step("aligning")
+    return align(normalized, base=options.base, title=options.title)
 
 
 def align_files(
     paths: Sequence[str | Path],
     *,
     sigla: str | Sequence[str] | None = None,
-    base: str | None = None,
-    config: NormalizeConfig | None = None,
-    on_step: Step | None = None,
+    options: Options | None = None,
+    on_step: OnStep | None = None,
 ) -> Alignment:
-    """Read, normalize and align ``paths``; ``on_step`` is told what is happening (for progress)."""
-    from aligner.align import align
-
-    if len(paths) < 2:
-        raise UsageError("alignment needs at least two witnesses")
+    """:func:`align_sources` for plain paths, sigla given or taken from the file names."""
     names = parse_sigla(paths, sigla)
-    if base is not None and base not in names:
-        raise UsageError(f"--base {base!r} is not one of the sigla {', '.join(names)}")
-    step = on_step or (lambda _msg: None)
-    step("reading")
-    witnesses, title = read_witnesses(paths, names)
-    normalized: list[NormalizedWitness] = []
-    for witness in witnesses:
-        step(f"normalizing {witness.siglum}")
-        normalized.append(normalize_witness(witness, config))
-    step("aligning")
-    return align(normalized, base=base, title=title)
+    return align_sources([Source(p, s) for p, s in zip(paths, names, strict=True)], options, on_step)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import regex
 
 from aligner.errors import DecodeError, InputError
+from aligner.io import read_input
 from aligner.model import Witness
 
 __all__ = ["decode", "read_witness", "siglum_for"]
@@ -78,19 +80,20 @@ def siglum_for(path: str | Path) -> str:
     return stem if NCNAME.match(stem) else f"w-{stem}"
 
 
+def _sniff_text(path: str | Path) -> Callable[[bytes], None]:
+    def sniff(head: bytes) -> None:
+        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise DecodeError(path, "binary data, not text", "give a plain-text edition, e.g. from pdftotext")
+
+    return sniff
+
+
 def read_witness(path: str | Path, siglum: str | None = None, *, kind: str = "") -> Witness:
-    """Read one edition; refuse directories, missing, binary, undecodable and empty files."""
+    """Read one edition; refuse folders, devices, missing, binary, undecodable and empty files."""
     file = Path(path)
     if siglum is not None and not NCNAME.match(siglum):
         raise InputError(file, f"siglum {siglum!r} is not an XML name", "use letters, digits, '-', '_'")
-    if file.is_dir():
-        raise InputError(file, "is a directory, not a file", "name a text file")
-    try:
-        data = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError(file, "no such file", "check the path") from None
-    except OSError as err:
-        raise InputError(file, f"cannot be read: {err.strerror}", "check permissions") from None
+    data = read_input(path, sniff=_sniff_text(path))
     text, encoding = decode(data, file)
     if not text.strip():
         raise InputError(file, "is empty (no text)", "give an edition with text")

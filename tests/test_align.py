@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 
 from aligner.align import align
 from aligner.check import findings
-from aligner.export import csv as csv_export
-from aligner.export import json as json_export
+from aligner.export import csv_export, json_export
 from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus, VariantType
 from aligner.normalize import NormalizeConfig, normalize_text
 from tests.conftest import PDF, ROOT, WEB, web_paragraphs

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from aligner.batch import run_batch
+from aligner.batch import BatchOptions, run_batch
 from aligner.errors import UsageError
 from aligner.manifest import Manifest, from_folder, load_manifest
 
@@ -212,7 +212,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Ex
 def reference(corpus: tuple[Path, dict[str, Expected]], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One uninterrupted run with two worker processes: what every other run must reproduce."""
     out = tmp_path_factory.mktemp("reference")
-    run_batch(load_manifest(corpus[0]), out, workers=2, progress=False)
+    run_batch(load_manifest(corpus[0]), out, BatchOptions(workers=2), progress=False)
     return out
 
 
@@ -279,7 +279,7 @@ def test_one_worker_gives_the_same_bytes(
 ) -> None:
     manifest = load_manifest(corpus[0])
     subset = Manifest(documents=manifest.documents[:40], source=manifest.source)
-    run_batch(subset, tmp_path, workers=1, progress=False)
+    run_batch(subset, tmp_path, BatchOptions(workers=1), progress=False)
     ids = {d.id for d in subset.documents}
     want = {k: v for k, v in tree(reference).items() if k.split("/")[0] in ids}
     got = tree(tmp_path, skip=("summary.csv", "summary.json"))
@@ -293,9 +293,9 @@ def test_rerun_skips_what_is_unchanged_and_redoes_what_changed(
     manifest = load_manifest(manifest_path)
     subset = Manifest(documents=manifest.documents[:12], source=manifest.source)
     out = tmp_path / "out"
-    first = run_batch(subset, out, workers=1, progress=False)
+    first = run_batch(subset, out, BatchOptions(workers=1), progress=False)
     before = tree(out)
-    again = run_batch(subset, out, workers=2, progress=False)
+    again = run_batch(subset, out, BatchOptions(workers=2), progress=False)
     assert tree(out) == before
     ok = [r.id for r in first.results if r.status == "ok"]
     assert [r.id for r in again.results if r.cached] == ok  # errors are retried, ok ones skipped
@@ -304,16 +304,16 @@ def test_rerun_skips_what_is_unchanged_and_redoes_what_changed(
     original = victim.read_bytes()
     try:
         victim.write_bytes(original.replace("\u3000".encode(), b" ", 1))
-        third = run_batch(subset, out, workers=1, progress=False)
+        third = run_batch(subset, out, BatchOptions(workers=1), progress=False)
         assert [r.id for r in third.results if r.status == "ok" and not r.cached] == ok[:1]
         stamp = json.loads((out / ok[0] / ".stamp.json").read_text(encoding="utf-8"))
         assert stamp["inputs"]["edit"] == hashlib.sha256(victim.read_bytes()).hexdigest()
     finally:
         victim.write_bytes(original)
-    with_html = run_batch(subset, out, workers=1, html=True, progress=False)
+    with_html = run_batch(subset, out, BatchOptions(workers=1, html=True), progress=False)
     assert not any(r.cached for r in with_html.results)
     assert (out / ok[0] / "alignment.html").is_file()
-    forced = run_batch(subset, out, workers=1, html=True, force=True, progress=False)
+    forced = run_batch(subset, out, BatchOptions(workers=1, html=True, force=True), progress=False)
     assert not any(r.cached for r in forced.results)
 
 
@@ -339,7 +339,7 @@ def test_folder_layout_and_documents_with_too_few_witnesses(tmp_path: Path) -> N
     (tmp_path / "in" / "two" / "web.txt").write_bytes(_web(gold[:10]))
     (tmp_path / "in" / "two" / "pdf.txt").write_bytes(_web(gold[2:10]))
     (tmp_path / "in" / "one" / "web.txt").write_bytes(_web(gold[:10]))
-    summary = run_batch(from_folder(tmp_path / "in"), tmp_path / "out", workers=2, progress=False)
+    summary = run_batch(from_folder(tmp_path / "in"), tmp_path / "out", BatchOptions(workers=2), progress=False)
     rows = {r.id: r for r in summary.results}
     assert rows["one"].error == "one: has 1 witness file; alignment needs at least two"
     assert dict(rows["two"].counts) == {"units": 10, "equal": 8, "variant": 0, "gap": 2, "substantive": 0}
@@ -351,9 +351,9 @@ def test_folder_layout_and_documents_with_too_few_witnesses(tmp_path: Path) -> N
 def test_contradictory_options_are_usage_errors(tmp_path: Path) -> None:
     manifest = load_manifest(ROOT / "corpora" / "nhrap-2021-2025" / "manifest.json")
     with pytest.raises(UsageError, match="at least 1"):
-        run_batch(manifest, tmp_path, workers=0)
+        run_batch(manifest, tmp_path, BatchOptions(workers=0))
     with pytest.raises(UsageError, match="exclude each other"):
-        run_batch(manifest, tmp_path, workers=2, scheduler="tcp://127.0.0.1:1")
+        run_batch(manifest, tmp_path, BatchOptions(workers=2, scheduler="tcp://127.0.0.1:1"))
     (tmp_path / "file").write_text("x")
     with pytest.raises(Exception, match="exists and is not a folder"):
         run_batch(manifest, tmp_path / "file")
@@ -363,7 +363,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
     import io
 
     manifest = load_manifest(ROOT / "corpora" / "nhrap-2021-2025" / "manifest.json")
-    run_batch(manifest, tmp_path / "a", workers=1)
+    run_batch(manifest, tmp_path / "a", BatchOptions(workers=1))
     assert capsys.readouterr().err == ""
 
     class Terminal(io.StringIO):
@@ -372,10 +372,10 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.Mon
 
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    run_batch(manifest, tmp_path / "b", workers=1)
+    run_batch(manifest, tmp_path / "b", BatchOptions(workers=1))
     assert "1/1" in terminal.getvalue() and "0 errors" in terminal.getvalue()
     terminal.truncate(0)
-    run_batch(manifest, tmp_path / "c", workers=1, progress=False)
+    run_batch(manifest, tmp_path / "c", BatchOptions(workers=1), progress=False)
     assert terminal.getvalue() == ""
 
 
@@ -383,11 +383,11 @@ RUNNER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from aligner.batch import run_batch
+    from aligner.batch import BatchOptions, run_batch
     from aligner.manifest import load
 
     try:
-        run_batch(load(sys.argv[1]), Path(sys.argv[2]), workers=int(sys.argv[3]), progress=False)
+        run_batch(load(sys.argv[1]), Path(sys.argv[2]), BatchOptions(workers=int(sys.argv[3])), progress=False)
     except KeyboardInterrupt:
         sys.exit(130)
     """
@@ -423,7 +423,7 @@ def test_killed_run_resumes_to_the_same_bytes(
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert not (out / "summary.csv").exists(), "the run finished before it was killed"
-    resumed = run_batch(load_manifest(corpus[0]), out, workers=2, progress=False)
+    resumed = run_batch(load_manifest(corpus[0]), out, BatchOptions(workers=2), progress=False)
     assert sum(r.cached for r in resumed.results) >= 20  # it resumed, it did not start over
     assert tree(out) == tree(reference)
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
@@ -454,8 +454,10 @@ def test_dask_cluster_gives_the_same_outputs_as_local_processes(
     documents = tuple(d for i, d in enumerate(manifest.documents) if i < 25 or d.id.startswith("broken"))
     subset = Manifest(documents=documents, source=manifest.source)
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        summary = run_batch(subset, tmp_path / "dask", scheduler=cluster.scheduler_address, progress=False)
-    run_batch(subset, tmp_path / "local", workers=2, progress=False)
+        summary = run_batch(
+            subset, tmp_path / "dask", BatchOptions(scheduler=cluster.scheduler_address), progress=False
+        )
+    run_batch(subset, tmp_path / "local", BatchOptions(workers=2), progress=False)
     assert any(r.status == "error" for r in summary.results)  # the broken files went through Dask too
     assert tree(tmp_path / "dask") == tree(tmp_path / "local")
     ids = {d.id for d in subset.documents}

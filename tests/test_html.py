@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from aligner.export import html
+from aligner.export import html_report as html
 from aligner.model import Alignment
 from aligner.pipeline import align_files
 from tests.conftest import PDF, WEB

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aligner.errors import InputError
-from aligner.manifest import find_for_witness, from_folder, load, load_manifest
+from aligner.manifest import from_folder, load, load_manifest
 
 from .conftest import CORPUS, ROOT
 
@@ -182,23 +182,6 @@ def test_from_folder_refuses_a_folder_name_that_cannot_be_an_id(tmp_path: Path) 
     _touch(tmp_path / "bad name" / "a.txt")
     with pytest.raises(InputError, match="bad name: folder name cannot be a document id"):
         from_folder(tmp_path)
-
-
-def test_find_for_witness_uses_the_manifest_beside_the_file(tmp_path: Path) -> None:
-    found = find_for_witness(CORPUS / "pdf.txt")
-    assert found is not None
-    document, entry = found
-    assert (document.id, entry.siglum, entry.kind) == ("nhrap-2021-2025", "pdf", "pdf")
-    _touch(tmp_path / "other.txt")
-    assert find_for_witness(tmp_path / "other.txt") is None  # no manifest here
-    (tmp_path / "manifest.json").write_text('{"name": "a web app", "icons": []}', encoding="utf-8")
-    assert find_for_witness(tmp_path / "other.txt") is None  # not ours: ignored
-    data = _minimal()
-    data["documents"][0]["witnesses"][0]["path"] = "other.txt"
-    data["documents"][0]["witnesses"][0]["kind"] = "ocr"
-    _write(tmp_path, data)
-    found = find_for_witness(tmp_path / "other.txt")
-    assert found is not None and found[1].kind == "ocr"  # re-read after the edit
 
 
 IDS = st.from_regex(r"\A[A-Za-z0-9_][A-Za-z0-9._-]{0,12}\Z")

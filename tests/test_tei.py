@@ -20,9 +20,9 @@ from lxml import etree
 from aligner import tei
 from aligner.align import align
 from aligner.errors import InputError, ValidationError
-from aligner.export import tei as tei_export
 from aligner.model import Alignment, VariantType
 from aligner.pipeline import align_files
+from aligner.tei import write as tei_export
 from tests.conftest import PDF, ROOT, WEB
 from tests.test_align import PARAS, witness
 

@@ -67,7 +67,7 @@ def test_bad_files_are_refused_with_the_file_named(tmp_path: Path, content: byte
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no such file"):
         read_witness(tmp_path / "missing.txt")
-    with pytest.raises(InputError, match="directory"):
+    with pytest.raises(InputError, match="folder"):
         read_witness(tmp_path)
 
 

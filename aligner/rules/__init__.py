@@ -24,6 +24,7 @@ __all__ = [
     "StructureRule",
     "detect_profile",
     "get_profile",
+    "profile_for_language",
 ]
 
 # Characters that take a full cell in CJK typesetting and join without spaces:
@@ -214,6 +215,19 @@ EN = Profile(
 )
 
 PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, EN)}
+
+
+# BCP 47 primary language subtags (a manifest's ``language``) -> the profile that serves them.
+LANGUAGE_PROFILES = {"zh": "zh", "en": "en"}
+
+
+def profile_for_language(tag: str) -> str | None:
+    """The profile for a BCP 47 language tag, or None to detect it from the text.
+
+    >>> profile_for_language("zh-Hans"), profile_for_language("en-GB"), profile_for_language("fr")
+    ('zh', 'en', None)
+    """
+    return LANGUAGE_PROFILES.get(tag.split("-")[0].lower())
 
 
 def get_profile(name: str) -> Profile:

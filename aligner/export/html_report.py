@@ -14,7 +14,6 @@ import html
 import json
 from typing import Any
 
-from aligner.export.json import summary as counts
 from aligner.model import Alignment, Unit
 
 __all__ = ["render"]
@@ -227,7 +226,7 @@ def _header(alignment: Alignment) -> str:
         f"<td><code>sha256 {e(w.witness.sha256)}</code></td></tr>"
         for w in alignment.witnesses
     )
-    c = counts(alignment)
+    c = alignment.counts()
     boxes = [("units", c["units"]), ("equal", c["equal"]), ("variant", c["variant"]), ("gap", c["gap"])]
     boxes += [(f"{t} variants", n) for t, n in c["variants"].items()] + [("moved", c["moved"])]
     count_html = "".join(f'<span class="count" data-count="{e(k)}"><b>{n}</b> {e(k)}</span>' for k, n in boxes)

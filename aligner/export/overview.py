@@ -1,4 +1,4 @@
-"""The short human summary that ``aligner align`` prints on stdout.
+"""The short human overview that ``aligner align`` prints on stdout.
 
 >>> from aligner.normalize import normalize_text
 >>> from aligner.align import align
@@ -13,7 +13,6 @@ b  <text>  2 paragraphs
 
 from __future__ import annotations
 
-from aligner.export.json import summary as counts
 from aligner.model import Alignment
 
 __all__ = ["render"]
@@ -30,7 +29,7 @@ def render(alignment: Alignment) -> str:
     for w in alignment.witnesses:
         role = " (base)" if w.siglum == alignment.base else ""
         lines.append(f"{w.siglum:<{width}}  {w.witness.path}  {_plural(len(w.paragraphs), 'paragraph')}{role}")
-    c = counts(alignment)
+    c = alignment.counts()
     lines.append(f"{_plural(c['units'], 'unit')}: {c['equal']} equal, {c['variant']} variant, {c['gap']} gap")
     variants = {t: n for t, n in c["variants"].items() if n}
     total = sum(variants.values())

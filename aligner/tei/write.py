@@ -27,41 +27,28 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import regex
 from lxml import etree
 
 from aligner.model import Alignment, BlockKind, Unit, UnitStatus, Variant, VariantType
+from aligner.tei.names import BLOCK_TAG, ID_PREFIX, NOT_XML, TEI_NS, XML_ID, char_id, tei
 
-__all__ = ["ID_PREFIX", "TEI_NS", "render"]
+__all__ = ["build", "render"]
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
-ID_PREFIX = "aligner."  # our own xml:ids; sigla are checked not to use it
 CATEGORIES = {
     UnitStatus.EQUAL: "all witnesses read the same text",
     UnitStatus.VARIANT: "all witnesses have the passage, with different readings",
     UnitStatus.GAP: "some witness lacks the passage",
 }
-NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Cs}]")
 VARIANT_TYPES = frozenset(t.value for t in VariantType)
-BLOCK_TAG = {BlockKind.HEAD: "head", BlockKind.ITEM: "item", BlockKind.P: "p"}
-
-
-def _tei(tag: str) -> str:
-    return f"{{{TEI_NS}}}{tag}"
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
     element = etree.SubElement(
-        parent, _tei(tag), {k.replace("_", ":") if k != "xml_id" else XML_ID: v for k, v in attributes.items()}
+        parent, tei(tag), {k.replace("_", ":") if k != "xml_id" else XML_ID: v for k, v in attributes.items()}
     )
     if text is not None:
         _append_text(element, text)
     return element
-
-
-def char_id(char: str) -> str:
-    return f"{ID_PREFIX}U{ord(char):04X}"
 
 
 def _append_text(element: etree._Element, text: str) -> None:
@@ -69,7 +56,7 @@ def _append_text(element: etree._Element, text: str) -> None:
     pos = 0
     for match in NOT_XML.finditer(text):
         _append_plain(element, text[pos : match.start()])
-        etree.SubElement(element, _tei("g"), ref=f"#{char_id(match.group())}")
+        etree.SubElement(element, tei("g"), ref=f"#{char_id(match.group())}")
         pos = match.end()
     _append_plain(element, text[pos:])
 
@@ -238,8 +225,8 @@ def _link_moved(app: etree._Element, unit: Unit) -> None:
         app.set("corresp", " ".join(f"#{_moved_id(unit.id, s)}" for s in unit.moved))
 
 
-def _emit_moved(body: _Body, alignment: Alignment, after: list[tuple[str, str]]) -> None:
-    units = {u.id: u for u in alignment.units}
+def _emit_moved(body: _Body, units: dict[str, Unit], after: list[tuple[str, str]]) -> None:
+    alignment = body.alignment
     for unit_id, siglum in after:
         unit = units[unit_id]
         readings: dict[str, tuple[str, ...]] = {s: () for s in alignment.sigla}
@@ -276,7 +263,7 @@ def _page_breaks(alignment: Alignment) -> dict[str, list[Break]]:
 
 def _pb(parent: etree._Element, siglum: str, n: str) -> None:
     attributes = {"edRef": f"#{siglum}", **({"n": n} if n else {})}
-    etree.SubElement(parent, _tei("pb"), attributes)
+    etree.SubElement(parent, tei("pb"), attributes)
 
 
 def _text_with_breaks(element: etree._Element, text: str, breaks: list[tuple[int, str, str]]) -> None:
@@ -336,15 +323,16 @@ def build(alignment: Alignment) -> etree._Element:
         from aligner.errors import UsageError
 
         raise UsageError(f"siglum {clash[0]!r}: ids starting with {ID_PREFIX!r} are aligner's own in TEI")
-    root = etree.Element(_tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]  # the default namespace
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]  # the default namespace
     _header(root, alignment, _forbidden(alignment))
     body = _Body(alignment, _sub(_sub(root, "text"), "body"), [])
     moved = alignment.moved_places()
     pages = _page_breaks(alignment)
-    _emit_moved(body, alignment, moved.get("", []))
+    units = {u.id: u for u in alignment.units}
+    _emit_moved(body, units, moved.get("", []))
     for unit in alignment.units:
         _block(body, unit, pages.get(unit.id, []))
-        _emit_moved(body, alignment, moved.get(unit.id, []))
+        _emit_moved(body, units, moved.get(unit.id, []))
     return root
 
 
@@ -355,7 +343,7 @@ def _indent(root: etree._Element) -> None:
     indenter and goes again.
     """
     etree.indent(root, space=" ")
-    for block in root.iter(*(_tei(t) for t in (*BLOCK_TAG.values(), "title", "catDesc", "desc", "idno"))):
+    for block in root.iter(*(tei(t) for t in (*BLOCK_TAG.values(), "title", "catDesc", "desc", "idno"))):
         if block.text and "\n" in block.text:
             block.text = None
         for inner in block.iterdescendants():
@@ -367,7 +355,7 @@ def _indent(root: etree._Element) -> None:
 
 def render(alignment: Alignment) -> bytes:
     """UTF-8 TEI with an XML declaration; checked to rebuild every witness before it is returned."""
-    from aligner.tei import read_witness
+    from aligner.tei.read import read_witness
 
     root = build(alignment)
     _indent(root)

@@ -1,4 +1,4 @@
-"""The alignment as JSON, in the shape of ``schemas/alignment.schema.json`` (see SPEC.md).
+"""The alignment as JSON, in the shape of ``schemas/alignment.schema.json``.
 
 Keys keep a fixed order and nothing depends on the clock or the machine, so the same
 inputs give byte-identical files.
@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aligner.model import Alignment, NormalizedWitness, Unit, Variant, VariantType
+from aligner.model import Alignment, NormalizedWitness, Unit, Variant
 
-__all__ = ["document", "render", "summary"]
+__all__ = ["document", "render"]
 
 SCHEMA_ID = "https://aligner.invalid/schemas/alignment.schema.json"
 
@@ -66,19 +66,6 @@ def _unit(unit: Unit) -> dict[str, Any]:
     }
 
 
-def summary(alignment: Alignment) -> dict[str, Any]:
-    """Unit counts by status, variant counts by type, and how many units hold a moved paragraph."""
-    variants = dict.fromkeys((t.value for t in VariantType), 0)
-    for unit in alignment.units:
-        for variant in unit.variants:
-            variants[variant.type.value] += 1
-    return {
-        **alignment.summary(),
-        "moved": sum(1 for u in alignment.units if u.moved),
-        "variants": variants,
-    }
-
-
 def document(alignment: Alignment) -> dict[str, Any]:
     """The JSON document as Python data."""
     return {
@@ -88,7 +75,7 @@ def document(alignment: Alignment) -> dict[str, Any]:
         "base": alignment.base,
         "witnesses": [_witness(w) for w in alignment.witnesses],
         "units": [_unit(u) for u in alignment.units],
-        "summary": summary(alignment),
+        "summary": alignment.counts(),
     }
 
 
