@@ -1,24 +1,32 @@
-"""Paragraph alignment across witnesses: anchors first, dynamic programming between them.
+"""Paragraph alignment across witnesses: a chain of shared text, groups from it, small gaps filled.
 
-Two editions of one document mostly agree, so the expensive part must only run where
-they do not. For each witness against the base:
+Editions re-divide paragraphs, rewrite passages, renumber headings, and carry noise in
+every paragraph, so alignment cannot start from paragraphs that are identical. It starts
+from the text below them. For each witness against the base:
 
-1. **Anchors.** Paragraphs are compared by a *key*, their text with whitespace removed
-   (a reflowed PDF paragraph and its web twin have the same key). Within a region,
-   keys that occur equally often on both sides are paired occurrence by occurrence (a
-   generalisation of patience diff's unique lines, so that repeated boilerplate in
-   long documents still anchors), the longest increasing chain of those pairs is kept,
-   and the gaps between them are searched again. A second pass uses a looser key
-   (compatibility-folded, punctuation dropped), so punctuation-only edits anchor too.
-2. **Dynamic programming** between anchors finds 1:1, 1:n, n:1 (up to ``MAX_GROUP``),
-   1:0 and 0:1 steps. A group scores ``4·|A∩B| − |A| − |B|`` on sets of character
-   bigrams of the folded text: positive exactly when the Dice similarity exceeds ½,
-   so an edited paragraph still aligns while an unrelated neighbour never joins a
-   group. One paragraph a side pairs from Dice ⅓ up, at a token gain: a short heading
-   with a changed word keeps only half its bigrams, and its place says the rest.
-   Large regions without anchors are searched in a band along their diagonal, which
-   keeps the whole alignment near-linear.
-3. **Moves.** Paragraphs left unmatched on both sides are paired by key, folded key
+1. **A chain of shared text.** Both texts are folded (compatibility forms, case,
+   whitespace and punctuation, variant character forms) and cut into character
+   *q*-grams. A q-gram that occurs exactly once in each witness pairs a place in one
+   with a place in the other, like passim's rare shingles; the longest chain of such
+   pairs increasing in both texts is kept. Because every stretch of shared text adds
+   its q-grams, the chain follows the text it covers: a short heading such as
+   ``CHAPTER II.`` can never outweigh the long paragraphs that contradict it. On large
+   texts only the q-grams whose hash falls in a fixed residue class are used (the same
+   ones on both sides), which keeps the chain linear in the size of the witnesses.
+2. **Groups.** Each pair in the chain links the paragraph that holds it in the base to
+   the one that holds it in the other witness. A unit is the smallest group of
+   consecutive paragraphs on each side that no link crosses: 1:1 where paragraphs
+   correspond, 1:n and n:1 for splits and merges, n:m where the editions break their
+   paragraphs at different places. A link needs two q-grams behind it, so one chance
+   coincidence never glues two units together.
+3. **Gaps** between groups (paragraphs too short to hold a q-gram, headings with a
+   changed number, edited paragraphs next to omissions) are filled as before: equal
+   keys (the text without whitespace, then folded) anchor, and dynamic programming
+   finds 1:1, 1:n and n:1 steps (up to ``MAX_GROUP``), 1:0 and 0:1. A group scores
+   ``4·|A∩B| − |A| − |B|`` on sets of character bigrams of the folded text: positive
+   exactly when the Dice similarity exceeds ½; one paragraph a side pairs from Dice ⅓
+   up, at a token gain. Large gaps are searched in a band along their diagonal.
+4. **Moves.** Paragraphs left unmatched on both sides are paired by key, folded key
    and, when there are few of them, by similarity: a paragraph that moved is reported
    once, in the unit of its base counterpart, with its siglum in ``Unit.moved``.
 
@@ -36,26 +44,39 @@ paragraphs no base paragraph matches are aligned among themselves at their place
 from __future__ import annotations
 
 import unicodedata
-from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
+import numpy as np
+import regex
+
+from aligner import grams
 from aligner.errors import UsageError
 from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus
+from aligner.rules import EN, Profile, fold_variants, get_profile
 from aligner.variants import find_variants
 
 __all__ = ["MAX_GROUP", "align", "fold", "key"]
 
-MAX_GROUP = 5  # the most paragraphs one side of a 1:n or n:1 step may hold
-FULL_DP_CELLS = 40_000  # regions up to this many cells get the full table, larger ones a band
+MAX_GROUP = 5  # the most paragraphs one side of a 1:n or n:1 step in a gap may hold
+SAMPLED_CHARS = 400_000  # folded characters (both sides) above which q-grams are sampled
+MAX_SAMPLING = 16  # at most one q-gram in this many is used
+MIN_SUPPORT = 2  # q-grams in the chain that a paragraph link needs
+THIN_LINK = 0.2  # a link carrying less than this share of a paragraph may be cut between units
+SHORT_RUN = 4  # the most steps a run of short paragraphs may hold to be joined
+FULL_DP_CELLS = 40_000  # gaps up to this many cells get the full table, larger ones a band
+MAX_DP_PARAGRAPHS = 20_000  # a gap with more paragraphs than this (both sides) is left as gaps
 BAND = 40  # half-width of the band, in paragraphs
 MOVE_PAIRS = 20_000  # compare unmatched paragraphs pairwise for moves up to this many pairs
 MOVE_DICE = 0.6  # how alike two unmatched paragraphs must be to count as one moved paragraph
 WEAK_PAIR = 0.5  # the gain of a 1:1 step whose Dice lies between 1/3 and 1/2
 
 Step = tuple[tuple[int, ...], tuple[int, ...]]
+NOT_COMPARED = regex.compile(r"[\p{P}\p{Z}\p{C}\s]+")
+BETWEEN = "\x00"  # joins folded paragraphs; folding removes it from text, so no q-gram spans two paragraphs
 
 
 def key(text: str) -> str:
@@ -64,9 +85,13 @@ def key(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """What similarity compares: compatibility-folded, case-folded, no whitespace or punctuation."""
+    """What similarity compares: compatibility-folded, case-folded, variant forms unified, no spaces or punctuation.
+
+    >>> fold("Ｔｈｅ  Fox, 爲之。")
+    'thefox為之'
+    """
     folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(c for c in folded if not c.isspace() and not unicodedata.category(c).startswith("P"))
+    return fold_variants(str(NOT_COMPARED.sub("", folded)))
 
 
 def _grams(text: str) -> frozenset[str]:
@@ -101,30 +126,54 @@ class _Side:
             self._grams[i] = _grams(self.fold(i))
         return self._grams[i]
 
+    @cached_property
+    def folded(self) -> tuple[str, np.ndarray]:
+        """All paragraphs folded and joined by ``BETWEEN``, with where each paragraph starts in the join."""
+        folds = [self.fold(i) for i in range(len(self))]
+        starts = np.cumsum([0] + [len(f) + 1 for f in folds[:-1]], dtype=np.int64)
+        return BETWEEN.join(folds), starts
 
-# --- anchors ------------------------------------------------------------------------
+
+# --- the chain of shared text -------------------------------------------------------------
 
 
-def _lis(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Longest chain of pairs increasing in both coordinates (pairs sorted by the first)."""
-    tails: list[int] = []  # tails[k]: smallest second coordinate ending a chain of length k+1
-    tail_at: list[int] = []  # index into pairs of that chain end
-    back: list[int] = []
-    for n, (_, j) in enumerate(pairs):
-        k = bisect_right(tails, j - 1)  # strictly increasing
-        if k == len(tails):
-            tails.append(j)
-            tail_at.append(n)
+def _sampling(total: int) -> int:
+    return max(1, min(MAX_SAMPLING, total // SAMPLED_CHARS + 1)) if total > SAMPLED_CHARS else 1
+
+
+def _links(a: _Side, b: _Side, gram: int) -> Counter[tuple[int, int]]:
+    """Paragraph pairs (in chain order) and how many q-grams of the chain they share (``MIN_SUPPORT`` or more)."""
+    text_a, _ = a.folded
+    text_b, _ = b.folded
+    every = _sampling(len(text_a) + len(text_b))
+    chain = grams.chain(text_a, text_b, gram, every=every, separator=BETWEEN)
+    if not chain:
+        return Counter()
+    _, starts_a = a.folded
+    _, starts_b = b.folded
+    positions = np.array(chain, dtype=np.int64)
+    para_a = np.searchsorted(starts_a, positions[:, 0], side="right") - 1
+    para_b = np.searchsorted(starts_b, positions[:, 1], side="right") - 1
+    support = Counter(zip(para_a.tolist(), para_b.tolist(), strict=True))  # first seen first: chain order
+    return Counter({pair: n for pair, n in support.items() if n >= MIN_SUPPORT})
+
+
+Group = tuple[range, range]
+
+
+def _groups(links: Iterable[tuple[int, int]]) -> list[Group]:
+    """The smallest consecutive groups that no link crosses, from links ordered along the chain."""
+    groups: list[list[int]] = []  # [a0, a1, b0, b1], inclusive
+    for i, j in links:
+        if groups and (i <= groups[-1][1] or j <= groups[-1][3]):
+            last = groups[-1]
+            last[1], last[3] = max(last[1], i), max(last[3], j)
         else:
-            tails[k] = j
-            tail_at[k] = n
-        back.append(tail_at[k - 1] if k else -1)
-    chain: list[tuple[int, int]] = []
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        chain.append(pairs[n])
-        n = back[n]
-    return chain[::-1]
+            groups.append([i, i, j, j])
+    return [(range(a0, a1 + 1), range(b0, b1 + 1)) for a0, a1, b0, b1 in groups]
+
+
+# --- gaps between groups: equal keys, then dynamic programming ------------------------------
 
 
 def _candidates(ka: Sequence[str], kb: Sequence[str], a0: int, b0: int) -> list[tuple[int, int]]:
@@ -158,7 +207,7 @@ def _anchors(ka: Sequence[str], kb: Sequence[str], a0: int, a1: int, b0: int, b1
             found.append((a1, b1))
         if a0 == a1 or b0 == b1:
             continue
-        chain = _lis(_candidates(ka[a0:a1], kb[b0:b1], a0, b0))
+        chain = grams.lis(_candidates(ka[a0:a1], kb[b0:b1], a0, b0))
         if not chain:  # nothing anchors here: the region is left to dynamic programming
             continue
         found.extend(chain)
@@ -167,9 +216,6 @@ def _anchors(ka: Sequence[str], kb: Sequence[str], a0: int, a1: int, b0: int, b1
             if na - pa > 1 and nb - pb > 1:
                 stack.append((pa + 1, na, pb + 1, nb))
     return sorted(found)
-
-
-# --- dynamic programming between anchors ----------------------------------------------
 
 
 def _score(a: _Side, b: _Side, ia: range, ib: range) -> float | None:
@@ -189,14 +235,14 @@ def _score(a: _Side, b: _Side, ia: range, ib: range) -> float | None:
     return WEAK_PAIR if single and 6 * common > la + lb else None
 
 
-def _moves() -> list[tuple[int, int]]:
-    moves = [(1, 0), (0, 1), (1, 1)]
+def _step_shapes() -> list[tuple[int, int]]:
+    shapes = [(1, 0), (0, 1), (1, 1)]
     for n in range(2, MAX_GROUP + 1):
-        moves += [(1, n), (n, 1)]
-    return moves
+        shapes += [(1, n), (n, 1)]
+    return shapes
 
 
-MOVES = _moves()
+STEP_SHAPES = _step_shapes()
 
 
 def _row_range(i: int, n: int, m: int, banded: bool) -> range:
@@ -210,6 +256,8 @@ def _row_range(i: int, n: int, m: int, banded: bool) -> range:
 def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
     """Best sequence of steps through region ``a[a0:a1]`` x ``b[b0:b1]``."""
     n, m = a1 - a0, b1 - b0
+    if n + m > MAX_DP_PARAGRAPHS:  # too large to search, and nothing in it anchors: say so
+        return _unmatched(a0, a1, b0, b1)
     banded = n * m > FULL_DP_CELLS
     best: list[dict[int, tuple[float, int, int]]] = []
     for i in range(n + 1):
@@ -219,7 +267,7 @@ def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
                 row[0] = (0.0, 0, 0)
                 continue
             top: tuple[float, int, int] | None = None
-            for di, dj in MOVES:
+            for di, dj in STEP_SHAPES:
                 pi, pj = i - di, j - dj
                 if pi < 0 or pj < 0:
                     continue
@@ -246,43 +294,112 @@ def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
     return steps[::-1]
 
 
-def _dice(a: _Side, b: _Side, i: int, j: int) -> float:
-    ga, gb = a.grams(i), b.grams(j)
-    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+def _unmatched(a0: int, a1: int, b0: int, b1: int) -> list[Step]:
+    return [((i,), ()) for i in range(a0, a1)] + [((), (j,)) for j in range(b0, b1)]
 
 
-def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
-    """Steps for a region between anchors: loose-key anchors, then DP in what is left."""
+def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int, *, exact: bool = True) -> list[Step]:
+    """Steps for a gap between groups: equal keys anchor (then folded ones), DP in what is left."""
     if a0 == a1 or b0 == b1:
-        return [((i,), ()) for i in range(a0, a1)] + [((), (j,)) for j in range(b0, b1)]
-    fa = [a.fold(i) for i in range(a0, a1)]
-    fb = [b.fold(j) for j in range(b0, b1)]
-    loose = [(i + a0, j + b0) for i, j in _anchors(fa, fb, 0, a1 - a0, 0, b1 - b0) if fa[i]]
+        return _unmatched(a0, a1, b0, b1)
+    if exact:
+        features_a, features_b = a.keys, b.keys
+        pairs = _anchors(features_a, features_b, a0, a1, b0, b1)
+    else:
+        fa = [a.fold(i) for i in range(a0, a1)]
+        fb = [b.fold(j) for j in range(b0, b1)]
+        pairs = [(i + a0, j + b0) for i, j in _anchors(fa, fb, 0, a1 - a0, 0, b1 - b0) if fa[i]]
     steps: list[Step] = []
     pa, pb = a0, b0
-    for i, j in [*loose, (a1, b1)]:
+    for i, j in [*pairs, (a1, b1)]:
         if (pa, pb) != (i, j):
-            steps.extend(_dp(a, b, pa, i, pb, j) if pa < i and pb < j else _fill(a, b, pa, i, pb, j))
+            if exact:
+                steps.extend(_fill(a, b, pa, i, pb, j, exact=False))
+            else:
+                steps.extend(_dp(a, b, pa, i, pb, j) if pa < i and pb < j else _unmatched(pa, i, pb, j))
         if i < a1:
             steps.append(((i,), (j,)))
         pa, pb = i + 1, j + 1
     return steps
 
 
-def _path(a: _Side, b: _Side) -> list[Step]:
-    """The monotone alignment of two sides: anchors, and the regions between them filled."""
+def _path(a: _Side, b: _Side, gram: int) -> list[Step]:
+    """The monotone alignment of two sides: groups from the chain, the gaps between them filled."""
     steps: list[Step] = []
     pa, pb = 0, 0
-    for i, j in [*_anchors(a.keys, b.keys, 0, len(a), 0, len(b)), (len(a), len(b))]:
-        if (pa, pb) != (i, j):
-            steps.extend(_fill(a, b, pa, i, pb, j))
-        if i < len(a):
-            steps.append(((i,), (j,)))
-        pa, pb = i + 1, j + 1
+    links = _links(a, b, gram)
+    for ga, gb in [*_groups(links), (range(len(a), len(a)), range(len(b), len(b)))]:
+        steps.extend(_fill(a, b, pa, ga.start, pb, gb.start))
+        if ga:
+            steps.extend(_resolve(a, b, ga, gb, links))
+        pa, pb = ga.stop, gb.stop
+    return _absorb(a, b, steps)
+
+
+def _dice_of(a: _Side, b: _Side, ia: Iterable[int], ib: Iterable[int]) -> float:
+    ga = frozenset().union(*(a.grams(i) for i in ia))
+    gb = frozenset().union(*(b.grams(j) for j in ib))
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def _absorb(a: _Side, b: _Side, steps: list[Step]) -> list[Step]:
+    """Join an unmatched paragraph to the neighbouring unit whose other side holds its text.
+
+    A heading merged into the paragraph before it has too few q-grams to link on its
+    own; it belongs to that unit when the unit matches better with it than without it.
+    """
+    out: list[Step] = []
+    for step in steps:
+        if out and _joins(a, b, out[-1], step):
+            out[-1] = (out[-1][0] + step[0], out[-1][1] + step[1])
+            continue
+        out.append(step)
+    merged: list[Step] = []
+    for step in reversed(out):
+        if merged and _joins(a, b, merged[-1], step):
+            merged[-1] = (step[0] + merged[-1][0], step[1] + merged[-1][1])
+            continue
+        merged.append(step)
+    return merged[::-1]
+
+
+def _joins(a: _Side, b: _Side, unit: Step, lone: Step) -> bool:
+    """Whether one-sided ``lone`` makes two-sided ``unit`` match better."""
+    if not (unit[0] and unit[1]) or (lone[0] and lone[1]) or not (lone[0] or lone[1]):
+        return False
+    before = _dice_of(a, b, unit[0], unit[1])
+    return _dice_of(a, b, unit[0] + lone[0], unit[1] + lone[1]) > before
+
+
+def _resolve(a: _Side, b: _Side, ga: range, gb: range, links: Counter[tuple[int, int]]) -> list[Step]:
+    """An n:m group as finer 1:n and n:1 steps, when paragraph matching accounts for all of it.
+
+    Rewritten passages often carry a sentence across a paragraph boundary (the last
+    sentence of one paragraph reappears inside the next): that thin link should not make
+    one unit of three paragraphs that otherwise match one to three. But text that runs on
+    across a boundary (a column or page break placed elsewhere) is a large part of the
+    paragraph it leaves, and then the group stays whole.
+    """
+    whole = [(tuple(ga), tuple(gb))]
+    if len(ga) < 2 or len(gb) < 2 or len(ga) > MAX_GROUP * len(gb) or len(gb) > MAX_GROUP * len(ga):
+        return whole
+    steps = _dp(a, b, ga.start, ga.stop, gb.start, gb.stop)
+    if len(steps) < 2 or not all(sa and sb for sa, sb in steps):
+        return whole
+    kept = {(i, j) for sa, sb in steps for i in sa for j in sb}
+    for (i, j), support in links.items():
+        lost = i in ga and j in gb and (i, j) not in kept
+        if lost and support > THIN_LINK * min(len(a.fold(i)), len(b.fold(j))):
+            return whole
     return steps
 
 
 # --- moved paragraphs -------------------------------------------------------------------
+
+
+def _dice(a: _Side, b: _Side, i: int, j: int) -> float:
+    ga, gb = a.grams(i), b.grams(j)
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
 
 
 def _pair_by(ka: Sequence[str], kb: Sequence[str], left: list[int], right: list[int]) -> list[tuple[int, int]]:
@@ -339,10 +456,51 @@ class _PairStep:
     moved: bool = False
 
 
-def _pairwise(a: _Side, b: _Side) -> list[_PairStep]:
+def _is_short(a: _Side, b: _Side, step: Step, short: int) -> bool:
+    return all(len(a.texts[i]) <= short for i in step[0]) and all(len(b.texts[j]) <= short for j in step[1])
+
+
+def _join_short_runs(a: _Side, b: _Side, steps: list[Step], moves: dict[int, int], short: int) -> list[Step]:
+    """One unit for a run of short paragraphs in which one edition lacks a paragraph.
+
+    Whether a dropped heading, salutation or address line ("To V. FRANKENSTEIN.") went
+    missing or went into a reworded neighbour cannot be told from a few words, so the
+    run around it is one unit, as a collation editor would set it. Only a short run
+    (``SHORT_RUN`` steps between longer paragraphs) is joined, and only from the first
+    to the last paragraph both editions have: a witness that simply stops is a gap, and
+    a list of short items keeps its items apart.
+    """
+    moved_b = set(moves.values())
+    out: list[Step] = []
+    run: list[Step] = []
+
+    def flush() -> None:
+        two_sided = [n for n, (sa, sb) in enumerate(run) if sa and sb]
+        inner = run[two_sided[0] : two_sided[-1] + 1] if two_sided else []
+        if len(run) <= SHORT_RUN and any(not (sa and sb) for sa, sb in inner):
+            out.extend(run[: two_sided[0]])
+            out.append((tuple(i for sa, _ in inner for i in sa), tuple(j for _, sb in inner for j in sb)))
+            out.extend(run[two_sided[-1] + 1 :])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for step in steps:
+        involved = any(i in moves for i in step[0]) or any(j in moved_b for j in step[1])
+        if _is_short(a, b, step, short) and not involved:
+            run.append(step)
+        else:
+            flush()
+            out.append(step)
+    flush()
+    return out
+
+
+def _pairwise(a: _Side, b: _Side, profile: Profile) -> list[_PairStep]:
     """Align side ``b`` to side ``a``: steps in ``a`` order, moved paragraphs at ``a``'s place."""
-    steps = _path(a, b)
+    steps = _path(a, b, profile.gram)
     moves = _find_moves(a, b, steps)
+    steps = _join_short_runs(a, b, steps, moves, profile.short)
     placed = set(moves.values())
     result = []
     for sa, sb in steps:
@@ -359,12 +517,12 @@ def _pairwise(a: _Side, b: _Side) -> list[_PairStep]:
 Row = tuple[dict[str, tuple[int, ...]], frozenset[str]]
 
 
-def _merge(sides: dict[str, _Side], pivot: str) -> list[Row]:
+def _merge(sides: dict[str, _Side], pivot: str, profile: Profile) -> list[Row]:
     """Rows of paragraphs for every siglum in ``sides``, in the order of ``pivot``."""
     base = sides[pivot]
     position = {p: n for n, p in enumerate(base.indices)}
     joined = [False] * len(base)  # joined[n]: base paragraphs n and n+1 share a row
-    pairwise = {s: _pairwise(base, side) for s, side in sides.items() if s != pivot}
+    pairwise = {s: _pairwise(base, side, profile) for s, side in sides.items() if s != pivot}
     for steps in pairwise.values():
         for step in steps:
             for p in step.base[:-1]:
@@ -391,13 +549,13 @@ def _merge(sides: dict[str, _Side], pivot: str) -> list[Row]:
                 moved[g].add(siglum)
     rows: list[Row] = []
     for g in range(groups + 1):
-        rows.extend(_inserted_rows(sides, inserted[g]))
+        rows.extend(_inserted_rows(sides, inserted[g], profile))
         if g < groups:
             rows.append(({s: tuple(sorted(members[g].get(s, ()))) for s in sides}, frozenset(moved[g])))
     return rows
 
 
-def _inserted_rows(sides: dict[str, _Side], runs: dict[str, list[int]]) -> list[Row]:
+def _inserted_rows(sides: dict[str, _Side], runs: dict[str, list[int]], profile: Profile) -> list[Row]:
     """Rows for paragraphs that no pivot paragraph matched, aligned among their witnesses."""
     present = [s for s in sides if runs.get(s)]
     if not present:
@@ -411,14 +569,20 @@ def _inserted_rows(sides: dict[str, _Side], runs: dict[str, list[int]]) -> list[
     if len(present) == 1:
         rows: list[Row] = [({present[0]: (p,)}, frozenset()) for p in runs[present[0]]]
     else:
-        rows = _merge(sub, present[0])
+        rows = _merge(sub, present[0], profile)
     return [({s: r.get(s, ()) for s in sides}, mv) for r, mv in rows]
 
 
 # --- units ---------------------------------------------------------------------------------
 
 
-def _unit(number: int, row: Row, witnesses: Sequence[NormalizedWitness]) -> Unit:
+def _segmenters(witnesses: Sequence[NormalizedWitness]) -> dict[str, str]:
+    return {w.siglum: get_profile(w.profile).words if w.profile else "latin" for w in witnesses}
+
+
+def _unit(
+    number: int, row: Row, witnesses: Sequence[NormalizedWitness], segmenters: dict[str, str], orthographic: bool
+) -> Unit:
     paragraphs, moved = row
     texts = {
         w.siglum: "\n".join(w.paragraphs[i].text for i in paragraphs[w.siglum])
@@ -431,7 +595,7 @@ def _unit(number: int, row: Row, witnesses: Sequence[NormalizedWitness]) -> Unit
         status = UnitStatus.EQUAL
     else:
         status = UnitStatus.VARIANT
-    variants = find_variants(texts) if len(set(texts.values())) > 1 else ()
+    variants = find_variants(texts, segmenters, orthographic=orthographic) if len(set(texts.values())) > 1 else ()
     return Unit(
         id=f"u{number}",
         paragraphs={w.siglum: paragraphs[w.siglum] for w in witnesses},
@@ -453,11 +617,18 @@ def _check(witnesses: Sequence[NormalizedWitness], base: str | None) -> str:
     return base if base is not None else sigla[0]
 
 
-def align(witnesses: Sequence[NormalizedWitness], *, base: str | None = None, title: str = "") -> Alignment:
-    """Align the paragraphs of ``witnesses``; units follow the order of ``base`` (default: the first)."""
+def align(
+    witnesses: Sequence[NormalizedWitness], *, base: str | None = None, title: str = "", orthographic: bool = True
+) -> Alignment:
+    """Align the paragraphs of ``witnesses``; units follow the order of ``base`` (default: the first).
+
+    ``orthographic=False`` types variant character forms (各项/各項) as substantive.
+    """
     pivot = _check(witnesses, base)
     ordered = sorted(witnesses, key=lambda w: w.siglum != pivot)  # the pivot's side first
     sides = {w.siglum: _Side(range(len(w.paragraphs)), [p.text for p in w.paragraphs]) for w in ordered}
-    rows = _merge(sides, pivot)
-    units = tuple(_unit(n, row, witnesses) for n, row in enumerate(rows, 1))
+    profile = next(w.profile for w in witnesses if w.siglum == pivot)
+    rows = _merge(sides, pivot, get_profile(profile) if profile else EN)
+    segmenters = _segmenters(witnesses)
+    units = tuple(_unit(n, row, witnesses, segmenters, orthographic) for n, row in enumerate(rows, 1))
     return Alignment(witnesses=tuple(witnesses), base=pivot, units=units, title=title)

@@ -102,6 +102,11 @@ def normalize_options(func: F) -> F:
 
 
 def witness_options(func: F) -> F:
+    func = click.option(
+        "--no-orthographic",
+        is_flag=True,
+        help="Count variant character forms (各项/各項, 於/扵) as substantive, not orthographic.",
+    )(func)
     func = click.option("--base", metavar="SIGLUM", help="Witness whose order and structure lead (default: first).")(
         func
     )
@@ -219,6 +224,7 @@ def align(
     witnesses: tuple[str, ...],
     sigla: str | None,
     base: str | None,
+    no_orthographic: bool,
     json_out: str | None,
     tei_out: str | None,
     html_out: str | None,
@@ -241,7 +247,7 @@ def align(
     paths = {f"--{name}": path for name, path in asked.items() if path is not None}
     planned = plan_outputs(paths, witnesses)
     targets = {option[2:]: target for option, target in planned.items()}
-    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base)
+    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base, orthographic=not no_orthographic)
     alignment = _align(witnesses, sigla, options, quiet)
     _write_exports(alignment, targets)
     if not quiet and not any(t.is_stdout for t in targets.values()):
@@ -274,13 +280,14 @@ def _allowed(allow: Sequence[str]) -> frozenset[str]:
     "--allow",
     metavar="TYPE[,TYPE]",
     multiple=True,
-    help="Differences that pass: whitespace, punctuation, width, substantive, gap, moved (repeatable).",
+    help="Differences that pass: whitespace, punctuation, width, orthographic, substantive, gap, moved (repeatable).",
 )
 @normalize_options
 def check(
     witnesses: tuple[str, ...],
     sigla: str | None,
     base: str | None,
+    no_orthographic: bool,
     allow: tuple[str, ...],
     quiet: bool,
     no_reflow: bool,
@@ -301,7 +308,7 @@ def check(
     allowed = _allowed(allow)
     if len(witnesses) < 2:
         raise UsageError("check needs at least two witnesses")
-    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base)
+    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base, orthographic=not no_orthographic)
     alignment = _align(witnesses, sigla, options, quiet)
     found = findings(alignment, allowed)
     out("".join(printable(finding.format()) + "\n" for finding in found))

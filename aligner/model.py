@@ -45,6 +45,7 @@ class VariantType(StrEnum):
     WHITESPACE = "whitespace"
     PUNCTUATION = "punctuation"
     WIDTH = "width"
+    ORTHOGRAPHIC = "orthographic"
     SUBSTANTIVE = "substantive"
 
 
@@ -139,6 +140,7 @@ class Variant:
     type: VariantType
     readings: Mapping[str, str]
     offsets: Mapping[str, tuple[int, int]]
+    note: str = ""  # why the readings are coarser than usual, when they are
 
 
 @dataclass(frozen=True, slots=True)

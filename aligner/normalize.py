@@ -26,7 +26,7 @@ from aligner.rules import HSPACE, Profile, SpacingStyle, detect_profile, get_pro
 from aligner.segment import segment
 from aligner.text import Edit, OffsetMap, apply_edits
 
-__all__ = ["NormalizeConfig", "normalize_text", "normalize_witness", "spacing_edits", "width_edits"]
+__all__ = ["NormalizeConfig", "normalize_text", "normalize_witness", "note_edits", "spacing_edits", "width_edits"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,13 @@ def width_edits(text: str) -> list[Edit]:
     ]
 
 
+def note_edits(text: str, profile: Profile) -> list[Edit]:
+    """Remove the ``/`` that only marks where a two-column note turns to its second half."""
+    if profile.note is None:
+        return []
+    return [Edit(m.end(1), m.start(2), "", rule="note-column-break") for m in profile.note.finditer(text)]
+
+
 def _page_breaks(reflow: ReflowResult, offsets: OffsetMap) -> tuple[PageBreak, ...]:
     hard = [PageBreak(offsets.output_offset(src), n) for src, n in reflow.page_starts]
     soft = [PageBreak(offsets.output_offset(src), "") for src in reflow.soft_page_breaks]
@@ -111,7 +118,7 @@ def normalize_witness(witness: Witness, config: NormalizeConfig | None = None) -
     source = witness.source
     reflow = reflow_edits(source, profile) if config.reflow else unwrapped_edits(source, profile)
     text, offsets = apply_edits(source, reflow.edits)
-    steps: list[Callable[[str], list[Edit]]] = []
+    steps: list[Callable[[str], list[Edit]]] = [lambda t: note_edits(t, profile)]
     if config.spacing:
         steps.append(lambda t: spacing_edits(t, profile))
     if profile.fold_width:

@@ -44,6 +44,7 @@ class Options:
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
     base: str | None = None
     title: str = ""
+    orthographic: bool = True  # False: variant character forms are substantive differences
 
 
 def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) -> list[str]:
@@ -95,7 +96,7 @@ def align_sources(
         step(f"normalizing {witness.siglum}")
         normalized.append(normalize_witness(witness, options.normalize))
     step("aligning")
-    return align(normalized, base=options.base, title=options.title)
+    return align(normalized, base=options.base, title=options.title, orthographic=options.orthographic)
 
 
 def align_files(

@@ -95,6 +95,13 @@ def display_width(text: str, wide_ambiguous: bool) -> int:
     return len(text) + len(WIDE.findall(text))
 
 
+def _as_set(text: str, profile: Profile) -> str:
+    """``text`` with each two-column note replaced by what it occupies: its longer half, in full cells."""
+    if profile.note is None or "/" not in text:
+        return text
+    return str(profile.note.sub(lambda m: "\u3007" * max(len(m.group(1)), len(m.group(2))), text))
+
+
 def scan_lines(source: str, profile: Profile) -> list[Line]:
     """The non-blank lines of ``source``, with positions, widths and page numbers."""
     lines: list[Line] = []
@@ -109,7 +116,7 @@ def scan_lines(source: str, profile: Profile) -> list[Line]:
             body_start = raw.index(body[0])
             lead = raw[:body_start]
             indent = display_width(lead.replace("\f", ""), profile.wide_ambiguous) if lead else 0
-            width = indent + display_width(body, profile.wide_ambiguous)
+            width = indent + display_width(_as_set(body, profile), profile.wide_ambiguous)
             start = pos + body_start
             lines.append(Line(number, start, start + len(body), body, indent, width, page, blank))
             blank = False

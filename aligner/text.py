@@ -31,13 +31,16 @@ __all__ = ["Edit", "LineIndex", "OffsetMap", "apply_edits"]
 class Edit(NamedTuple):
     """Replace ``source[start:end]`` by ``replacement``; ``exact`` marks a one-for-one substitution.
 
-    A named tuple rather than a dataclass: reflow makes one per line of a 10 MB file.
+    ``rule`` names the rule that made the edit, so that every change can be explained
+    (``aligner normalize --explain``). A named tuple rather than a dataclass: reflow
+    makes one per line of a 10 MB file.
     """
 
     start: int
     end: int
     replacement: str
     exact: bool = False
+    rule: str = ""
 
 
 class OffsetMap:

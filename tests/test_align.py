@@ -78,7 +78,7 @@ def test_seed_pair_is_94_equal_units_then_the_missing_tail() -> None:
         "variant": 0,
         "gap": 191,
         "moved": 0,
-        "variants": {"whitespace": 0, "punctuation": 0, "width": 0, "substantive": 0},
+        "variants": {"whitespace": 0, "punctuation": 0, "width": 0, "orthographic": 0, "substantive": 0},
     }
     assert [w["paragraphs"] for w in data["witnesses"]] == [285, 94]
 

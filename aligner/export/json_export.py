@@ -9,7 +9,7 @@ inputs give byte-identical files.
 >>> b = normalize_text("一段。\\n二段，", siglum="b")
 >>> data = document(align([a, b]))
 >>> data["summary"]["variants"]
-{'whitespace': 0, 'punctuation': 1, 'width': 0, 'substantive': 0}
+{'whitespace': 0, 'punctuation': 1, 'width': 0, 'orthographic': 0, 'substantive': 0}
 >>> data["units"][1]["variants"][0]["offsets"]
 {'a': [2, 3], 'b': [2, 3]}
 """

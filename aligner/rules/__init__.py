@@ -14,17 +14,23 @@ import regex
 
 from aligner.errors import UsageError
 from aligner.model import BlockKind
+from aligner.rules.variants import fold_variants, same_but_variants
 
 __all__ = [
     "CJK",
+    "CLASSICAL",
+    "EN",
     "PAGE_NUMBER",
     "PROFILES",
+    "ZH",
     "Profile",
     "SpacingStyle",
     "StructureRule",
     "detect_profile",
+    "fold_variants",
     "get_profile",
     "profile_for_language",
+    "same_but_variants",
 ]
 
 # Characters that take a full cell in CJK typesetting and join without spaces:
@@ -96,6 +102,18 @@ class Profile:
     # Which line length counts as "full": the median for justified monospace CJK, a
     # high quantile for Latin text, whose ragged lines stop anywhere short of the edge.
     edge_quantile: float = 0.5
+    # How variant readings are widened to whole words: "jieba" (modern Chinese),
+    # "latin" (runs of letters and digits) or "chars" (every character a word).
+    words: str = "latin"
+    # Length of the character q-grams that anchor alignment: long enough to be rare in
+    # a document (a CJK character carries about as much as a Latin word).
+    gram: int = 8
+    # Paragraphs up to this many characters (headings, salutations, datelines) carry
+    # too little text to be told apart when an edition drops one of a run of them.
+    short: int = 100
+    # Interlinear notes set in two half-columns, ``(a/b)``: the ``/`` is layout, and a
+    # note takes the width of its longer half. None where the text has no such notes.
+    note: regex.Pattern[str] | None = None
 
     def with_options(self, **changes: object) -> Profile:
         """A copy with some fields changed, e.g. ``ZH.with_options(fold_width=True)``."""
@@ -186,6 +204,9 @@ ZH = Profile(
     starts_paragraph=ZH_STARTS,
     structure=ZH_STRUCTURE,
     spacing=SpacingStyle.GOVERNMENT,
+    words="jieba",
+    gram=4,
+    short=30,
 )
 
 ZH_PANGU = ZH.with_options(
@@ -214,11 +235,23 @@ EN = Profile(
     edge_quantile=0.9,
 )
 
-PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, EN)}
+# A note in two half-columns, as the Kanseki Repository writes them: (仲尼志/道朝聞).
+TWO_COLUMN_NOTE = _c(r"\(([^()/\n]*)/([^()/\n]*)\)")
+
+CLASSICAL = ZH.with_options(
+    name="classical",
+    language="lzh",
+    description="Classical Chinese: unpunctuated, one line per printed column, notes in two half-columns (a/b)",
+    words="chars",
+    short=12,
+    note=TWO_COLUMN_NOTE,
+)
+
+PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, CLASSICAL, EN)}
 
 
 # BCP 47 primary language subtags (a manifest's ``language``) -> the profile that serves them.
-LANGUAGE_PROFILES = {"zh": "zh", "en": "en"}
+LANGUAGE_PROFILES = {"zh": "zh", "lzh": "classical", "en": "en"}
 
 
 def profile_for_language(tag: str) -> str | None:
@@ -239,13 +272,23 @@ def get_profile(name: str) -> Profile:
         raise UsageError(f"unknown profile {name!r} (known profiles: {known})") from None
 
 
-def detect_profile(text: str, sample: int = 20_000) -> Profile:
-    """``zh`` when CJK characters make up a fair share of the letters, else ``en``.
+MODERN_PUNCTUATION = _c(r"[。，、；：？！“”]")
+CLASSICAL_PUNCTUATION_RATE = 200  # Han characters per modern punctuation mark above which text is classical
 
-    >>> detect_profile("中华人民共和国").name, detect_profile("Hello world").name
-    ('zh', 'en')
+
+def detect_profile(text: str, sample: int = 20_000) -> Profile:
+    """``zh`` when CJK characters make up a fair share of the letters, ``classical`` when they
+    also go unpunctuated, else ``en``.
+
+    >>> detect_profile("中华人民共和国，成立了。").name, detect_profile("學而時習之不亦說乎").name
+    ('zh', 'classical')
+    >>> detect_profile("Hello world").name
+    'en'
     """
     head = text[:sample]
     cjk = len(HAN.findall(head))
     latin = len(LATIN_LETTER.findall(head))
-    return ZH if cjk and cjk * 3 >= latin else EN
+    if not cjk or cjk * 3 < latin:
+        return EN
+    marks = len(MODERN_PUNCTUATION.findall(head))
+    return CLASSICAL if marks * CLASSICAL_PUNCTUATION_RATE < cjk else ZH
