@@ -11,8 +11,8 @@ from the text below them. For each witness against the base:
    pairs increasing in both texts is kept. Because every stretch of shared text adds
    its q-grams, the chain follows the text it covers: a short heading such as
    ``CHAPTER II.`` can never outweigh the long paragraphs that contradict it. On large
-   texts only the q-grams whose hash falls in a fixed residue class are used (the same
-   ones on both sides), which keeps the chain linear in the size of the witnesses.
+   texts only the shared q-grams whose hash falls in one residue class are chained (the
+   same ones on both sides), which keeps the chain linear in the size of the witnesses.
 2. **Groups.** Each pair in the chain links the paragraph that holds it in the base to
    the one that holds it in the other witness. A unit is the smallest group of
    consecutive paragraphs on each side that no link crosses: 1:1 where paragraphs
@@ -62,8 +62,6 @@ from aligner.variants import find_variants
 __all__ = ["MAX_GROUP", "align", "fold", "key"]
 
 MAX_GROUP = 5  # the most paragraphs one side of a 1:n or n:1 step in a gap may hold
-SAMPLED_CHARS = 400_000  # folded characters (both sides) above which q-grams are sampled
-MAX_SAMPLING = 16  # at most one q-gram in this many is used
 MIN_SUPPORT = 2  # q-grams in the chain that a paragraph link needs
 THIN_LINK = 0.2  # a link carrying less than this share of a paragraph may be cut between units
 SHORT_RUN = 4  # the most steps a run of short paragraphs may hold to be joined
@@ -116,6 +114,16 @@ class _Side:
     def __len__(self) -> int:
         return len(self.texts)
 
+    def text_of(self, index: int) -> str:
+        """The text of witness paragraph ``index`` (an entry of :attr:`indices`)."""
+        if isinstance(self.indices, range) and self.indices.step == 1:
+            return self.texts[index - self.indices.start]
+        return self.texts[self._position[index]]
+
+    @cached_property
+    def _position(self) -> dict[int, int]:
+        return {p: n for n, p in enumerate(self.indices)}
+
     def fold(self, i: int) -> str:
         if i not in self._folds:
             self._folds[i] = fold(self.texts[i])
@@ -137,16 +145,11 @@ class _Side:
 # --- the chain of shared text -------------------------------------------------------------
 
 
-def _sampling(total: int) -> int:
-    return max(1, min(MAX_SAMPLING, total // SAMPLED_CHARS + 1)) if total > SAMPLED_CHARS else 1
-
-
 def _links(a: _Side, b: _Side, gram: int) -> Counter[tuple[int, int]]:
-    """Paragraph pairs (in chain order) and how many q-grams of the chain they share (``MIN_SUPPORT`` or more)."""
+    """Paragraph pairs (in chain order) and how many q-grams of the chain they share."""
     text_a, _ = a.folded
     text_b, _ = b.folded
-    every = _sampling(len(text_a) + len(text_b))
-    chain = grams.chain(text_a, text_b, gram, every=every, separator=BETWEEN)
+    chain = grams.chain(text_a, text_b, gram, separator=BETWEEN)
     if not chain:
         return Counter()
     _, starts_a = a.folded
@@ -154,23 +157,59 @@ def _links(a: _Side, b: _Side, gram: int) -> Counter[tuple[int, int]]:
     positions = np.array(chain, dtype=np.int64)
     para_a = np.searchsorted(starts_a, positions[:, 0], side="right") - 1
     para_b = np.searchsorted(starts_b, positions[:, 1], side="right") - 1
-    support = Counter(zip(para_a.tolist(), para_b.tolist(), strict=True))  # first seen first: chain order
-    return Counter({pair: n for pair, n in support.items() if n >= MIN_SUPPORT})
+    return Counter(zip(para_a.tolist(), para_b.tolist(), strict=True))  # first seen first: chain order
 
 
 Group = tuple[range, range]
 
 
-def _groups(links: Iterable[tuple[int, int]]) -> list[Group]:
-    """The smallest consecutive groups that no link crosses, from links ordered along the chain."""
+def _groups(a: _Side, b: _Side, links: Counter[tuple[int, int]]) -> list[Group]:
+    """The smallest consecutive groups that no link crosses, from links ordered along the chain.
+
+    Links with ``MIN_SUPPORT`` q-grams or more make the groups. A link with fewer (in
+    repetitive text a paragraph may hold a single rare q-gram) only pairs two paragraphs
+    that no other group holds, and only when they are alike: one chance q-gram never
+    joins a paragraph to a unit.
+    """
     groups: list[list[int]] = []  # [a0, a1, b0, b1], inclusive
-    for i, j in links:
+    for (i, j), support in links.items():
+        if support < MIN_SUPPORT:
+            continue
         if groups and (i <= groups[-1][1] or j <= groups[-1][3]):
             last = groups[-1]
             last[1], last[3] = max(last[1], i), max(last[3], j)
         else:
             groups.append([i, i, j, j])
-    return [(range(a0, a1 + 1), range(b0, b1 + 1)) for a0, a1, b0, b1 in groups]
+    strong = [(range(a0, a1 + 1), range(b0, b1 + 1)) for a0, a1, b0, b1 in groups]
+    return _with_weak_pairs(a, b, strong, [pair for pair, n in links.items() if n < MIN_SUPPORT])
+
+
+def _with_weak_pairs(a: _Side, b: _Side, strong: list[Group], weak: list[tuple[int, int]]) -> list[Group]:
+    """``strong`` groups with 1:1 groups added from ``weak`` links between them (both in chain order)."""
+    taken_a = {i for ga, _ in strong for i in ga}
+    taken_b = {j for _, gb in strong for j in gb}
+    pairs: list[Group] = []
+    last_a = last_b = -1
+    for i, j in weak:
+        if i in taken_a or j in taken_b or i <= last_a or j <= last_b or not _alike(a.fold(i), b.fold(j)):
+            continue
+        pairs.append((range(i, i + 1), range(j, j + 1)))
+        last_a, last_b = i, j
+    merged = sorted([(g, True) for g in strong] + [(g, False) for g in pairs], key=lambda item: item[0][0].start)
+    out: list[tuple[Group, bool]] = []
+    for group, certain in merged:
+        while out and group[1].start < out[-1][0][1].stop and certain and not out[-1][1]:
+            out.pop()  # a weak pair out of order with a strong group gives way
+        if out and group[1].start < out[-1][0][1].stop:
+            continue
+        out.append((group, certain))
+    return [group for group, _ in out]
+
+
+def _alike(x: str, y: str) -> bool:
+    """Dice over character bigrams above a third: the bar a lone 1:1 step must clear."""
+    gx, gy = _grams(x), _grams(y)
+    return bool(gx and gy) and 6 * len(gx & gy) > len(gx) + len(gy)
 
 
 # --- gaps between groups: equal keys, then dynamic programming ------------------------------
@@ -328,7 +367,7 @@ def _path(a: _Side, b: _Side, gram: int) -> list[Step]:
     steps: list[Step] = []
     pa, pb = 0, 0
     links = _links(a, b, gram)
-    for ga, gb in [*_groups(links), (range(len(a), len(a)), range(len(b), len(b)))]:
+    for ga, gb in [*_groups(a, b, links), (range(len(a), len(a)), range(len(b), len(b)))]:
         steps.extend(_fill(a, b, pa, ga.start, pb, gb.start))
         if ga:
             steps.extend(_resolve(a, b, ga, gb, links))
@@ -560,15 +599,10 @@ def _inserted_rows(sides: dict[str, _Side], runs: dict[str, list[int]], profile:
     present = [s for s in sides if runs.get(s)]
     if not present:
         return []
-    sub = {}
-    for s in present:
-        texts = sides[s].texts
-        offset = sides[s].indices
-        local = {p: n for n, p in enumerate(offset)}
-        sub[s] = _Side(runs[s], [texts[local[p]] for p in runs[s]])
     if len(present) == 1:
         rows: list[Row] = [({present[0]: (p,)}, frozenset()) for p in runs[present[0]]]
     else:
+        sub = {s: _Side(runs[s], [sides[s].text_of(p) for p in runs[s]]) for s in present}
         rows = _merge(sub, present[0], profile)
     return [({s: r.get(s, ()) for s in sides}, mv) for r, mv in rows]
 

@@ -79,7 +79,7 @@ COUNTS = ("units", "equal", "variant", "gap", "substantive")
 SUMMARY_FIELDS = ("id", "status", *COUNTS, "seconds", "skipped", "error")
 SUMMARY_FILES = ("summary.csv", "summary.json")
 LEFTOVER_PREFIXES = (".tmp-", ".old-")
-SCHEDULER_SECONDS = 20  # how long to wait for a Dask scheduler to answer
+SCHEDULER_SECONDS = 10  # how long to wait for a Dask scheduler to answer
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
 
@@ -646,11 +646,7 @@ def _on_dask(jobs: Sequence[Job], address: str) -> Iterator[DocumentResult]:
         from dask.distributed import Client, as_completed
     except ImportError:
         raise UsageError("--scheduler needs Dask: pip install 'aligner[dask]'") from None
-    try:
-        client = Client(address, timeout=SCHEDULER_SECONDS)
-    except (OSError, TimeoutError, ValueError) as err:
-        message = " ".join(str(err).split())[:200]
-        raise UsageError(f"cannot reach the Dask scheduler at {address}: {message}") from None
+    client = _connect(Client, address)
     token = uuid.uuid4().hex[:8]
     keys = {f"aligner-{token}-{job.document.id}": job for job in jobs}
     futures = client.map(process_document, list(keys.values()), key=list(keys), pure=False)
@@ -660,6 +656,32 @@ def _on_dask(jobs: Sequence[Job], address: str) -> Iterator[DocumentResult]:
     finally:
         client.cancel(futures)
         client.close()
+
+
+def _connect(client_type: Any, address: str) -> Any:
+    """A Dask client, or a UsageError within ``SCHEDULER_SECONDS`` when nothing answers like a scheduler.
+
+    Dask's own timeout covers the connection but not its handshake: a port where
+    something else listens (a web server) would keep it waiting for ever. So the client
+    is made in a daemon thread that the batch stops waiting for.
+    """
+    import threading
+
+    made: dict[str, Any] = {}
+
+    def connect() -> None:
+        try:
+            made["client"] = client_type(address, timeout=SCHEDULER_SECONDS)
+        except Exception as err:  # any failure to connect is reported the same way
+            made["error"] = err
+
+    thread = threading.Thread(target=connect, name="aligner-dask-connect", daemon=True)
+    thread.start()
+    thread.join(SCHEDULER_SECONDS + 5)
+    if "client" in made:
+        return made["client"]
+    reason = " ".join(str(made["error"]).split())[:200] if "error" in made else f"no answer in {SCHEDULER_SECONDS} s"
+    raise UsageError(f"cannot reach the Dask scheduler at {address}: {reason}")
 
 
 def _dask_result(future: Any, job: Job) -> DocumentResult:

@@ -164,7 +164,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("input", type=click.Path(dir_okay=True, path_type=str))
+@click.argument("input", type=str)
 @click.option("-o", "--output", default="-", metavar="FILE", help="Where to write (default: stdout).")
 @click.option("--furniture", is_flag=True, help="List removed running heads and page numbers on stderr.")
 @normalize_options
@@ -213,7 +213,7 @@ def _align(witnesses: Sequence[str], sigla: str | None, options: Options, quiet:
 
 
 @main.command()
-@click.argument("witnesses", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("witnesses", nargs=-1, required=True, type=str)
 @witness_options
 @click.option("--json", "json_out", metavar="FILE", help="Write the alignment as JSON ('-' for stdout).")
 @click.option("--tei", "tei_out", metavar="FILE", help="Write a TEI P5 parallel-segmentation document.")
@@ -274,7 +274,7 @@ def _allowed(allow: Sequence[str]) -> frozenset[str]:
 
 
 @main.command()
-@click.argument("witnesses", nargs=-1, required=True, type=click.Path(path_type=str))
+@click.argument("witnesses", nargs=-1, required=True, type=str)
 @witness_options
 @click.option(
     "--allow",
@@ -282,6 +282,15 @@ def _allowed(allow: Sequence[str]) -> frozenset[str]:
     multiple=True,
     help="Differences that pass: whitespace, punctuation, width, orthographic, substantive, gap, moved (repeatable).",
 )
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github", "gitlab", "sarif", "junit"]),
+    default="text",
+    show_default=True,
+    help="How findings are written: text lines, JSON, GitHub annotations, GitLab Code Quality, SARIF 2.1.0, JUnit XML.",
+)
+@click.option("-o", "--output", default="-", metavar="FILE", help="Write the findings to FILE (default: stdout).")
 @normalize_options
 def check(
     witnesses: tuple[str, ...],
@@ -289,6 +298,8 @@ def check(
     base: str | None,
     no_orthographic: bool,
     allow: tuple[str, ...],
+    output_format: str,
+    output: str,
     quiet: bool,
     no_reflow: bool,
     no_spacing: bool,
@@ -296,29 +307,32 @@ def check(
 ) -> None:
     """Check that editions say the same thing (for CI): exit 0 if they agree, 1 if not.
 
-    Findings are printed as PATH:LINE:COL: TYPE: message, pointing into the original files.
+    Findings point into the original files (PATH:LINE:COL: TYPE: message in the text
+    format). The exit code is 1 whenever differences were found, even when the reader of
+    stdout stops early.
 
     \b
     Examples:
       aligner check web.txt pdf.txt
       aligner check web.txt pdf.txt --allow gap,whitespace
+      aligner check web.html plan.pdf --format sarif -o aligner.sarif
+      aligner check web.txt pdf.txt --format github      # annotations in a GitHub workflow
     """
-    from aligner.check import findings, summary_line
+    from aligner.check import findings, render
 
     allowed = _allowed(allow)
     if len(witnesses) < 2:
         raise UsageError("check needs at least two witnesses")
+    target = plan_outputs({"--output": output}, witnesses)["--output"]
     options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base, orthographic=not no_orthographic)
     alignment = _align(witnesses, sigla, options, quiet)
     found = findings(alignment, allowed)
-    out("".join(printable(finding.format()) + "\n" for finding in found))
-    if not quiet:
-        out(printable(summary_line(found, alignment)) + "\n")
+    write_outputs([(target, render(found, alignment, output_format, quiet=quiet).encode("utf-8"))])
     sys.exit(1 if found else 0)
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=str))
+@click.argument("file", type=str)
 def validate(file: str) -> None:
     """Validate a TEI file against aligner's schema (schemas/aligner-tei.rng).
 
@@ -342,7 +356,7 @@ def validate(file: str) -> None:
 
 
 @main.command()
-@click.argument("source", type=click.Path(path_type=str))
+@click.argument("source", type=str)
 @click.option("--out", "out_dir", required=True, metavar="DIR", help="Folder for the results, one per document.")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N", help="Local worker processes [default: the cores].")
 @click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask distributed cluster (e.g. tcp://host:8786).")
@@ -408,7 +422,7 @@ def demo(out_dir: str, quiet: bool) -> None:
     Normalizes and aligns the web and PDF editions of the National Human Rights Action
     Plan of China (2021–2025) and writes normalized text, JSON, CSV, TEI and HTML to DIR.
     """
-    from aligner.corpus import bundled_corpus
+    from aligner.resources import bundled_corpus
 
     out_path = Path(out_dir)
     try:

@@ -27,12 +27,12 @@ def hashes(text: str, q: int, separator: str | None = None) -> Hashed:
     if len(text) < q:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64)
     raw = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    codes = raw.astype(np.uint64)
-    count = len(codes) - q + 1
-    value = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(q):
-            value = value * np.uint64(0x100000001B3) + codes[k : k + count]
+    count = len(raw) - q + 1
+    value = raw[:count].astype(np.uint64)
+    with np.errstate(over="ignore"):  # the arithmetic wraps around, as a hash should
+        for k in range(1, q):
+            value *= np.uint64(0x100000001B3)
+            value += raw[k : k + count]
         value ^= value >> np.uint64(31)
         value *= np.uint64(0x9E3779B97F4A7C15)
         value ^= value >> np.uint64(29)
@@ -44,12 +44,9 @@ def hashes(text: str, q: int, separator: str | None = None) -> Hashed:
     return value[inside], offsets[inside]
 
 
-def unique(hashed: Hashed, every: int = 1) -> Hashed:
-    """The hashes that occur exactly once (of those in the residue class kept by ``every``), with offsets."""
+def unique(hashed: Hashed) -> Hashed:
+    """The hashes that occur exactly once, with their offsets."""
     values, offsets = hashed
-    if every > 1:
-        keep = values % np.uint64(every) == 0
-        values, offsets = values[keep], offsets[keep]
     distinct, first, counts = np.unique(values, return_index=True, return_counts=True)
     once = counts == 1
     return distinct[once], offsets[first[once]]
@@ -77,11 +74,22 @@ def lis(pairs: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return found[::-1]
 
 
-def chain(a: str, b: str, q: int, *, every: int = 1, separator: str | None = None) -> list[tuple[int, int]]:
-    """The longest chain of q-grams unique to both texts, as (offset in ``a``, offset in ``b``)."""
-    values_a, at_a = unique(hashes(a, q, separator), every)
-    values_b, at_b = unique(hashes(b, q, separator), every)
-    _, ia, ib = np.intersect1d(values_a, values_b, assume_unique=True, return_indices=True)
+MAX_POINTS = 400_000  # shared q-grams above which the chain is built from an even sample of them
+
+
+def chain(a: str, b: str, q: int, *, separator: str | None = None) -> list[tuple[int, int]]:
+    """The longest chain of q-grams unique to both texts, as (offset in ``a``, offset in ``b``).
+
+    When the texts share more than ``MAX_POINTS`` such q-grams, only those whose hash
+    falls in one residue class are chained: the same ones on both sides, spread evenly,
+    so the chain still covers the shared text while its cost stays bounded.
+    """
+    values_a, at_a = unique(hashes(a, q, separator))
+    values_b, at_b = unique(hashes(b, q, separator))
+    shared, ia, ib = np.intersect1d(values_a, values_b, assume_unique=True, return_indices=True)
+    if len(shared) > MAX_POINTS:
+        keep = shared % np.uint64(-(-len(shared) // MAX_POINTS)) == 0
+        ia, ib = ia[keep], ib[keep]
     pa, pb = at_a[ia], at_b[ib]
     order = np.argsort(pa, kind="stable")
     return lis(list(zip(pa[order].tolist(), pb[order].tolist(), strict=True)))

@@ -157,21 +157,21 @@ def _check_target(given: str, inputs: set[tuple[int, int]]) -> OutputTarget:
         return OutputTarget(given, None)
     if not given:
         raise UsageError("an output path is empty")
-    real = Path(os.path.realpath(given))  # write through a symbolic link, never over it
     try:
-        info = os.stat(real)
+        info = os.stat(given)  # what the path leads to (a /dev/fd link leads to a pipe)
     except FileNotFoundError:
+        real = Path(os.path.realpath(given))
         return OutputTarget(given, _check_new_file(given, real))
     except OSError as err:
         raise OutputError(given, *os_problem(err, "be written")) from None
     if stat.S_ISDIR(info.st_mode):
         raise OutputError(given, "is a folder", "name a file to write")
     if not stat.S_ISREG(info.st_mode):
-        raise OutputError(
-            given, "is not a regular file (a device, pipe or socket)", "write to a file, or '-' for stdout"
-        )
+        problem = "is not a regular file (a device, pipe or socket)"
+        raise OutputError(given, problem, "write to a file, or '-' for stdout")
     if (info.st_dev, info.st_ino) in inputs:
         raise OutputError(given, "is one of the inputs", "aligner never writes over an input; choose another name")
+    real = Path(os.path.realpath(given))  # write through a symbolic link, never over it
     _check_folder(given, real.parent)
     return OutputTarget(given, real)
 
@@ -266,6 +266,7 @@ def _commit(staged: list[tuple[Path, Path]]) -> None:
         for target, backup in reversed(done):
             if backup is not None:
                 os.replace(backup, target)
+                backup.unlink(missing_ok=True)  # a rename onto another link of the same file leaves it
             else:
                 target.unlink(missing_ok=True)
         for tmp, _ in staged:

@@ -138,7 +138,7 @@ def _read_json(source: Path) -> Any:
 def _validator() -> Any:
     import jsonschema
 
-    from aligner.tei.validate import schema_bytes
+    from aligner.resources import schema_bytes
 
     return jsonschema.Draft202012Validator(json.loads(schema_bytes(SCHEMA_NAME)))
 

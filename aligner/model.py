@@ -6,10 +6,11 @@ internals; exporters are views over the same :class:`Alignment`.
 
 from __future__ import annotations
 
-from bisect import bisect_left
-from collections.abc import Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from aligner.text import LineIndex, OffsetMap
@@ -22,6 +23,7 @@ __all__ = [
     "NormalizedWitness",
     "PageBreak",
     "Paragraph",
+    "SourceSpan",
     "Unit",
     "UnitStatus",
     "Variant",
@@ -100,21 +102,46 @@ class PageBreak:
     n: str
 
 
+@dataclass(frozen=True, slots=True)
+class SourceSpan:
+    """Where a stretch of normalized text came from in the witness's own file.
+
+    ``start``/``end`` are code-point offsets into the decoded source (half-open);
+    ``line``/``column`` and ``end_line``/``end_column`` the 1-based positions of those two
+    offsets, as an editor shows them; ``page`` the 1-based page in a paged source.
+    ``exact`` is False where normalization replaced text by text of another length (a
+    line break joined, spaces folded): the span then covers the whole replaced stretch,
+    which is the most an honest map can say.
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    page: int | None = None
+    exact: bool = True
+
+
 @dataclass(frozen=True)
 class NormalizedWitness:
     """A witness after normalization and segmentation.
 
     ``text`` is the paragraphs joined by ``\\n``; ``offsets`` maps ``text`` back to
-    ``witness.source``. ``lines`` turns source offsets into line:column.
+    ``witness.source``; ``lines`` turns source offsets into line:column. A witness loaded
+    from a saved alignment has no map (``offsets`` is None) and answers :meth:`span` from
+    the spans the file ``recorded``.
     """
 
     witness: Witness
     text: str
     paragraphs: tuple[Paragraph, ...]
-    offsets: OffsetMap
+    offsets: OffsetMap | None
     furniture: tuple[Furniture, ...] = ()
     page_breaks: tuple[PageBreak, ...] = ()
     profile: str = ""
+    recorded: Mapping[tuple[int, int], SourceSpan] = field(default_factory=dict, repr=False)
     lines: LineIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -125,12 +152,49 @@ class NormalizedWitness:
         return self.witness.siglum
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """Source span of normalized ``text[start:end]``."""
+        """Source offsets of normalized ``text[start:end]``."""
+        if self.offsets is None:
+            raise ValueError(f"witness {self.siglum} was loaded without its offset map")
         return self.offsets.source_span(start, end)
 
     def source_position(self, offset: int) -> tuple[int, int]:
         """1-based ``(line, column)`` in the source file of normalized offset ``offset``."""
-        return self.lines.position(self.offsets.source_start(offset))
+        found = self.span(offset, offset)
+        if found is None:
+            raise ValueError(f"witness {self.siglum} was loaded without source positions")
+        return found.line, found.column
+
+    def span(self, start: int, end: int) -> SourceSpan | None:
+        """Where normalized ``text[start:end]`` came from (None for a witness loaded without positions)."""
+        if self.offsets is None:
+            return self.recorded.get((start, end))
+        first, last = self.offsets.source_span(start, end)
+        exact = self.offsets.is_exact(start, end) if end > start else self.offsets.is_exact(start, start + 1)
+        line, column = self.lines.position(first)
+        end_line, end_column = self.lines.position(last)
+        return SourceSpan(first, last, line, column, end_line, end_column, self.page_at(start), exact)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page that normalized ``offset`` lies on, for a paged witness."""
+        if not self.page_breaks:
+            return None
+        return bisect_right([b.offset for b in self.page_breaks], offset) + 1
+
+    def unit_span(self, indices: Sequence[int], start: int, end: int) -> SourceSpan | None:
+        """:meth:`span` of ``[start, end)`` in the unit text that paragraphs ``indices`` make (joined by ``\\n``)."""
+        return self.span(*self.to_text(indices, start, end))
+
+    def to_text(self, indices: Sequence[int], start: int, end: int) -> tuple[int, int]:
+        """Offsets ``[start, end)`` of a unit text as offsets into :attr:`text`."""
+        return self._unit_offset(indices, start), self._unit_offset(indices, end)
+
+    def _unit_offset(self, indices: Sequence[int], offset: int) -> int:
+        for index in indices:
+            paragraph = self.paragraphs[index]
+            if offset <= len(paragraph.text):
+                return paragraph.start + offset
+            offset -= len(paragraph.text) + 1  # the "\\n" that joins paragraphs in a unit text
+        raise ValueError(f"offset beyond the unit of {self.siglum}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,15 +232,34 @@ class Alignment:
     units: tuple[Unit, ...]
     title: str = ""
 
-    @property
+    @cached_property
     def sigla(self) -> tuple[str, ...]:
         return tuple(w.siglum for w in self.witnesses)
 
+    @cached_property
+    def _by_siglum(self) -> dict[str, NormalizedWitness]:
+        return {w.siglum: w for w in self.witnesses}
+
     def witness(self, siglum: str) -> NormalizedWitness:
-        for w in self.witnesses:
-            if w.siglum == siglum:
-                return w
-        raise KeyError(siglum)
+        return self._by_siglum[siglum]
+
+    def locate(self, unit: Unit, variant: Variant | None = None) -> dict[str, SourceSpan | None]:
+        """Where ``variant`` (or the whole unit) stands in each witness's file, by siglum.
+
+        Only witnesses that have paragraphs in the unit are listed; a reading that is
+        empty (an omission) is the point where the text would stand.
+        """
+        found: dict[str, SourceSpan | None] = {}
+        for siglum in self.sigla:
+            indices = unit.paragraphs[siglum]
+            if not indices:
+                continue
+            witness = self.witness(siglum)
+            if variant is not None:
+                found[siglum] = witness.unit_span(indices, *variant.offsets[siglum])
+            else:
+                found[siglum] = witness.span(witness.paragraphs[indices[0]].start, witness.paragraphs[indices[-1]].end)
+        return found
 
     def unit_text(self, unit: Unit, siglum: str) -> str:
         """The witness's normalized text in this unit: its paragraphs joined by ``\\n``."""

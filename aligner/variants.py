@@ -89,7 +89,7 @@ def classify(readings: Mapping[str, str], *, orthographic: bool = True) -> Varia
 
 # --- word boundaries ------------------------------------------------------------------------
 
-WINDOW = 48  # characters either side of a difference in which words are looked for
+WINDOW = 8  # characters either side of a difference in which words are looked for
 LATIN_TOKEN = regex.compile(r"\w+|\s|.", regex.DOTALL)
 HAN_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
@@ -101,6 +101,12 @@ def _jieba() -> Any:
     jieba.setLogLevel(logging.WARNING)  # it announces loading its dictionary otherwise
     jieba.initialize()
     return jieba
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_starts(window: str) -> tuple[int, ...]:
+    """Where jieba starts a word in ``window`` (without its HMM guesses, which cost more than they add here)."""
+    return tuple(start for _, start, _ in _jieba().tokenize(window, HMM=False))
 
 
 class Words:
@@ -132,7 +138,7 @@ class Words:
         if key not in self._windows:
             lo = max(0, key * WINDOW - WINDOW)
             hi = min(len(self.text), key * WINDOW + 2 * WINDOW)
-            starts = [lo + start for _, start, _ in _jieba().tokenize(self.text[lo:hi])]
+            starts = [lo + start for start in _word_starts(self.text[lo:hi])]
             # The window's own edges are only boundaries where the text ends.
             bounds = sorted({b for b in (*starts, hi) if (b != lo or lo == 0) and (b != hi or hi == len(self.text))})
             self._windows[key] = (lo, hi, bounds)

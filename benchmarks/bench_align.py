@@ -1,9 +1,12 @@
 """Alignment speed, memory and correctness, side by side with the tools a user would otherwise pick.
 
-    .venv/bin/python benchmarks/bench_align.py [--sizes 25000,1000000,10000000] [--limit 120]
+    .venv/bin/python benchmarks/bench_align.py [--sizes 25000,1000000,10000000] [--noisy 1000000,10000000]
+                                               [--limit 120]
 
-Cases: the bundled seed pair (web.txt against the truncated pdf.txt) and generated
-editions of about 25 KB, 1 MB and 10 MB with known edits (``make_editions.py``). Tools,
+Cases: the bundled seed pair (web.txt against the truncated pdf.txt), generated
+editions of about 25 KB, 1 MB and 10 MB with known edits (``make_editions.py``), and the
+same edits with 1% of the characters of every paragraph changed besides (``--noisy``:
+no paragraph is identical to its counterpart). Tools,
 each in a fresh process (wall time, and peak RSS from ``wait4``):
 
 - ``aligner``: the whole ``aligner align A B --json FILE`` command, normalization included;
@@ -169,22 +172,36 @@ def seed_score(groups: list[list[list[int]]]) -> str:
 # --- the table -----------------------------------------------------------------------------------
 
 
-def cases(sizes: list[int], folder: Path) -> list[tuple[str, Path, Path, list[dict[str, object]] | None]]:
-    """Smallest first, so a peer that times out is not tried on anything larger."""
-    seed = ("seed pair", SEED / "web.txt", SEED / "pdf.txt", None)
-    found: list[tuple[str, Path, Path, list[dict[str, object]] | None]] = []
+NOISE = 0.01
+Case = tuple[str, Path, Path, list[dict[str, object]] | None]
+
+
+def _label(size: int) -> str:
+    return f"{size / 1e6:g} MB" if size >= 1_000_000 else f"{size / 1e3:g} KB"
+
+
+def cases(sizes: list[int], noisy: list[int], folder: Path) -> list[Case]:
+    """Smallest first, so a peer that times out is not tried on anything larger; the noisy cases last."""
+    seed: Case = ("seed pair", SEED / "web.txt", SEED / "pdf.txt", None)
+    found: list[Case] = []
     for size in sorted(sizes):
         if size > (SEED / "web.txt").stat().st_size and seed not in found:
             found.append(seed)
         base, edited, truth = make_editions.write(folder / str(size), size)
-        label = f"{size / 1e6:g} MB" if size >= 1_000_000 else f"{size / 1e3:g} KB"
+        found.append((_label(size), base, edited, json.loads(truth.read_text(encoding="utf-8"))["groups"]))
+    if seed not in found:
+        found.append(seed)
+    for size in sorted(noisy):
+        base, edited, truth = make_editions.write(folder / f"noisy-{size}", size, noise=NOISE)
+        label = f"{_label(size)} 1%"
         found.append((label, base, edited, json.loads(truth.read_text(encoding="utf-8"))["groups"]))
-    return found if seed in found else [*found, seed]
+    return found
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="25000,1000000,10000000")
+    parser.add_argument("--noisy", default="1000000,10000000", help="sizes of the cases with noise everywhere")
     parser.add_argument("--limit", type=float, default=120, help="seconds a peer may take per case")
     parser.add_argument("--tools", default=",".join(TOOLS))
     parser.add_argument("--child", nargs=4, metavar=("TOOL", "A", "B", "OUT"), help=argparse.SUPPRESS)
@@ -195,19 +212,21 @@ def main() -> None:
         return
     tools = args.tools.split(",")
     timed_out: set[str] = set()
-    print(f"{'case':<10} {'tool':<15} {'seconds':>8} {'peak MB':>8} {'vs aligner':>10}  correctness")
+    print(f"{'case':<12} {'tool':<15} {'seconds':>8} {'peak MB':>8} {'vs aligner':>10}  correctness")
     with tempfile.TemporaryDirectory(prefix="aligner-bench-align-") as tmp:
         aligner_seconds: dict[str, float] = {}
-        for label, a, b, truth in cases([int(s) for s in args.sizes.split(",") if s], Path(tmp)):
+        sizes = [int(s) for s in args.sizes.split(",") if s]
+        noisy = [int(s) for s in args.noisy.split(",") if s]
+        for label, a, b, truth in cases(sizes, noisy, Path(tmp)):
             for tool in tools:
                 if tool in timed_out:
-                    print(f"{label:<10} {tool:<15} {'skipped: too slow at a smaller size':>30}")
+                    print(f"{label:<12} {tool:<15} {'skipped: too slow at a smaller size':>30}")
                     continue
                 result = measure(tool, a, b, args.limit)
                 seconds = result["seconds"]
                 if not isinstance(seconds, float):
                     timed_out.add(tool)
-                    print(f"{label:<10} {tool:<15} {result['note']}")
+                    print(f"{label:<12} {tool:<15} {result['note']}")
                     continue
                 if tool == "aligner":
                     aligner_seconds[label] = seconds
@@ -218,10 +237,11 @@ def main() -> None:
                     quality = "(token alignment: not scored)"
                 else:
                     quality = seed_score(result["groups"]) if truth is None else group_scores(result["groups"], truth)  # type: ignore[arg-type]
-                print(f"{label:<10} {tool:<15} {seconds:>8.2f} {result['rss_mb']:>8.0f} {ratio:>9.1f}x  {quality}")
-        big = [aligner_seconds[k] for k in ("1 MB", "10 MB") if k in aligner_seconds]
-        if len(big) == 2:
-            print(f"aligner, 1 MB -> 10 MB: time x{big[1] / big[0]:.1f}")
+                print(f"{label:<12} {tool:<15} {seconds:>8.2f} {result['rss_mb']:>8.0f} {ratio:>9.1f}x  {quality}")
+        for suffix in ("", " 1%"):
+            big = [aligner_seconds[k + suffix] for k in ("1 MB", "10 MB") if k + suffix in aligner_seconds]
+            if len(big) == 2:
+                print(f"aligner, 1 MB{suffix} -> 10 MB{suffix}: time x{big[1] / big[0]:.1f}")
 
 
 if __name__ == "__main__":

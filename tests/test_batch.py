@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from aligner.batch import BatchOptions, run_batch
-from aligner.errors import UsageError
+from aligner.errors import InputError, UsageError
 from aligner.manifest import Manifest, from_folder, load_manifest
 
 from .conftest import ROOT, web_paragraphs
@@ -463,3 +463,218 @@ def test_dask_cluster_gives_the_same_outputs_as_local_processes(
     ids = {d.id for d in subset.documents}
     want = {k: v for k, v in tree(reference).items() if k.split("/")[0] in ids}
     assert tree(tmp_path / "dask", skip=("summary.csv", "summary.json")) == want
+
+
+# --- safety: a batch never destroys its corpus, and cleans up after itself ---------------------
+
+
+def _aligner(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aligner.cli", *map(str, args)], capture_output=True, text=True, check=False
+    )
+
+
+def _small_corpus(root: Path) -> Path:
+    gold = web_paragraphs()
+    for doc in ("a", "b"):
+        (root / doc).mkdir(parents=True)
+        (root / doc / "web.txt").write_bytes(_web(gold[:12]))
+        (root / doc / "edit.txt").write_bytes(_web(gold[:5] + gold[6:12]))
+    return root
+
+
+def test_out_may_not_be_hold_or_lie_inside_the_corpus(tmp_path: Path) -> None:
+    corpus = _small_corpus(tmp_path / "corpus")
+    before = tree(corpus)
+    for out in (corpus, corpus / "results", tmp_path):
+        proc = _aligner("batch", corpus, "--out", out)
+        assert proc.returncode == 2 and "corpus folder" in proc.stderr, proc.stderr
+        assert "Traceback" not in proc.stderr
+    assert tree(corpus) == before
+
+
+def test_document_ids_that_are_batch_files_are_refused(tmp_path: Path) -> None:
+    data = {
+        "documents": [
+            {"id": "summary.csv", "witnesses": [{"siglum": "a", "path": "a.txt"}, {"siglum": "b", "path": "b.txt"}]}
+        ]
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(UsageError, match="name of a batch file"):
+        run_batch(load_manifest(tmp_path / "manifest.json"), tmp_path.parent / f"{tmp_path.name}-out")
+
+
+def test_witness_paths_stay_inside_the_manifest_folder_unless_allowed(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    outside = tmp_path / "secret.txt"
+    outside.write_bytes(_web(web_paragraphs()[:5]))
+    (corpus / "web.txt").write_bytes(_web(web_paragraphs()[:5]))
+    data = {
+        "documents": [
+            {"id": "d", "witnesses": [{"siglum": "web", "path": "web.txt"}, {"siglum": "x", "path": "../secret.txt"}]}
+        ]
+    }
+    (corpus / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    proc = _aligner("batch", corpus / "manifest.json", "--out", tmp_path / "out")
+    assert proc.returncode == 2 and "leads outside the manifest's folder" in proc.stderr
+    assert not (tmp_path / "out" / "d").exists()
+    assert _aligner("batch", corpus / "manifest.json", "--out", tmp_path / "out", "--no-confine").returncode == 0
+
+
+def test_a_kind_that_is_not_an_xml_name_is_refused_with_its_json_path(tmp_path: Path) -> None:
+    data = {
+        "documents": [
+            {
+                "id": "d",
+                "witnesses": [
+                    {"siglum": "a", "path": "a.txt", "kind": "web edition"},
+                    {"siglum": "b", "path": "b.txt"},
+                ],
+            }
+        ]
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"\$\.documents\[0\]\.witnesses\[0\]\.kind"):
+        load_manifest(tmp_path / "manifest.json")
+
+
+def test_endless_and_deeply_nested_manifests_are_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    for source, words in ((deep, "nested too deeply"), (Path("/dev/zero"), "device")):
+        proc = _aligner("batch", source, "--out", tmp_path / "out")
+        assert proc.returncode == 2 and words in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_device_as_a_manifest_witness_is_an_error_row(tmp_path: Path) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "web.txt").write_bytes(_web(web_paragraphs()[:5]))
+    (tmp_path / "c" / "zero.txt").symlink_to("/dev/zero")
+    out = tmp_path.parent / f"{tmp_path.name}-out"
+    with pytest.raises(InputError, match="leads outside"):  # a link out of the corpus is refused by default
+        run_batch(from_folder(tmp_path), out, progress=False)
+    summary = run_batch(from_folder(tmp_path), out, BatchOptions(confine=False), progress=False)
+    (row,) = summary.results
+    assert row.status == "error" and "device" in row.error
+
+
+def test_a_damaged_result_is_redone_and_stale_results_are_reported_or_pruned(tmp_path: Path) -> None:
+    corpus = _small_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    run_batch(from_folder(corpus), out, BatchOptions(workers=1), progress=False)
+    want = tree(out)
+    (out / "a" / "alignment.json").write_bytes(b"")
+    again = run_batch(from_folder(corpus), out, BatchOptions(workers=1), progress=False)
+    assert [r.cached for r in again.results] == [False, True]  # the emptied result is redone
+    assert tree(out) == want
+    subprocess.run(["rm", "-r", str(corpus / "b")], check=True)
+    proc = _aligner("batch", corpus, "--out", out)
+    assert proc.returncode == 0 and "b: results of a document no longer in the corpus" in proc.stderr
+    assert (out / "b").is_dir()
+    proc = _aligner("batch", corpus, "--out", out, "--prune")
+    assert proc.returncode == 0 and not (out / "b").exists()
+
+
+def test_one_batch_at_a_time_writes_into_a_folder(tmp_path: Path) -> None:
+    manifest, _ = make_corpus(tmp_path / "corpus", count=60)
+    out = tmp_path / "out"
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aligner.cli",
+                "batch",
+                str(manifest),
+                "--out",
+                str(out),
+                "--force",
+                "--workers",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
+    outcomes = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in runs]
+    for code, stderr in outcomes:
+        assert "Traceback" not in stderr
+        assert code in (0, 2)
+        if code == 2 and "another aligner batch" not in stderr:
+            assert "aligner: broken-" in stderr  # the corpus's own bad documents, reported by a run that wrote
+    assert any("another aligner batch" in stderr for _, stderr in outcomes) or all(c == 0 for c, _ in outcomes)
+    assert not (out / ".aligner-batch.lock").exists()
+    assert (out / "summary.csv").is_file()
+
+
+def test_workers_die_with_the_batch_process(tmp_path: Path) -> None:
+    manifest, _ = make_corpus(tmp_path / "corpus", count=400)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aligner.cli", "batch", str(manifest), "--out", str(tmp_path / "out"), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(children) < 2:
+        children = _children(process.pid)
+        time.sleep(0.05)
+    assert len(children) >= 2, "the pool did not start"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in children):
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in children)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in state
+
+
+def test_workers_are_capped_at_the_cores(tmp_path: Path) -> None:
+    corpus = _small_corpus(tmp_path / "corpus")
+    proc = _aligner("batch", corpus, "--out", tmp_path / "out", "--workers", "1000")
+    assert proc.returncode == 0
+    assert "--workers 1000 is more than the" in proc.stderr
+
+
+def test_a_scheduler_address_is_checked_and_a_silent_one_times_out(tmp_path: Path) -> None:
+    corpus = _small_corpus(tmp_path / "corpus")
+    proc = _aligner("batch", corpus, "--out", tmp_path / "out", "--scheduler", "notaurl")
+    assert proc.returncode == 2 and "is not an address" in proc.stderr and "Traceback" not in proc.stderr
+    pytest.importorskip("distributed")
+    import http.server
+    import threading
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        proc = _aligner(
+            "batch", corpus, "--out", tmp_path / "out", "--scheduler", f"tcp://127.0.0.1:{server.server_port}"
+        )
+        assert proc.returncode == 2 and "cannot reach the Dask scheduler" in proc.stderr, proc.stderr
+        assert time.monotonic() - started < 120  # a guard against hanging, not a speed claim
+    finally:
+        server.shutdown()

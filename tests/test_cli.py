@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pty
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aligner.cli import main
 
@@ -113,3 +118,235 @@ def test_progress_shows_on_a_terminal_for_large_input_and_never_in_pipes(tmp_pat
     assert "aligning" in shown and "/4" in shown  # a bar of 4 steps: read, normalize twice, align
     assert _on_a_terminal("normalize", str(big), "-o", str(tmp_path / "o.txt"), "--quiet") == ""
     assert run("normalize", str(big), "-o", str(tmp_path / "o.txt")).stderr == ""
+
+
+def start(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:
+    """The command in a real process, running on while the test acts on it."""
+    command = [sys.executable, "-m", "aligner.cli", *map(str, args)]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def one_line_exit_2(proc: subprocess.CompletedProcess[str], *words: str) -> None:
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+
+
+# --- nothing a user types may destroy data -----------------------------------------------------
+
+
+def test_an_output_that_is_an_input_is_refused_and_the_input_kept(tmp_path: Path) -> None:
+    copy = tmp_path / "pdf.txt"
+    copy.write_bytes(PDF.read_bytes())
+    os.link(copy, tmp_path / "linked.txt")
+    for target in (copy, f"{tmp_path}/./pdf.txt", tmp_path / "linked.txt"):
+        one_line_exit_2(run("align", str(WEB), str(copy), "--json", str(target)), "is one of the inputs")
+    one_line_exit_2(run("normalize", str(copy), "-o", str(copy)), "is one of the inputs")
+    assert copy.read_bytes() == PDF.read_bytes()
+
+
+def test_devices_fifos_and_folders_are_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target, problem in (
+        ("/dev/null", "not a regular file"),
+        (str(fifo), "not a regular file"),
+        (str(tmp_path), "is a folder"),
+    ):
+        one_line_exit_2(run("align", str(WEB), str(PDF), "--json", target), problem)
+        one_line_exit_2(run("normalize", str(PDF), "-o", target), problem)
+    assert Path("/dev/null").is_char_device() and fifo.is_fifo()
+
+
+def test_a_pipe_named_as_a_file_is_refused_with_the_way_to_stdout() -> None:
+    read, write = os.pipe()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "aligner.cli", "align", str(WEB), str(PDF), "--json", f"/dev/fd/{write}"],
+            capture_output=True,
+            text=True,
+            pass_fds=(write,),
+            check=False,
+        )
+    finally:
+        os.close(read)
+        os.close(write)
+    one_line_exit_2(proc, "not a regular file", "'-' for stdout")
+
+
+def test_outputs_are_checked_before_any_work_and_written_all_or_none(tmp_path: Path) -> None:
+    ok = tmp_path / "ok.json"
+    one_line_exit_2(
+        run("align", str(WEB), str(PDF), "--json", str(ok), "--tei", str(tmp_path / "missing" / "x.xml")),
+        "does not exist",
+    )
+    assert not ok.exists()
+    one_line_exit_2(run("align", str(WEB), str(PDF), "--json", str(ok), "--csv", str(ok)), "both write")
+    one_line_exit_2(run("align", str(WEB), str(PDF), "--json", "-", "--csv", "-"), "standard output")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_export_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.export import EXPORTERS, Exporter
+
+    def interrupted(_alignment: object) -> bytes:
+        raise KeyboardInterrupt
+
+    tei = EXPORTERS["tei"]
+    monkeypatch.setitem(EXPORTERS, "tei", Exporter(tei.name, tei.module, tei.filename, tei.description))
+    monkeypatch.setattr(Exporter, "render", lambda self, a: interrupted(a) if self.name == "tei" else b"{}")
+    outputs = [tmp_path / "a.json", tmp_path / "a.csv", tmp_path / "a.xml"]
+    result = CliRunner().invoke(
+        main,
+        ["align", str(WEB), str(PDF), "--json", str(outputs[0]), "--csv", str(outputs[1]), "--tei", str(outputs[2])],
+    )
+    assert result.exit_code == 130
+    assert not any(p.exists() for p in outputs)
+
+
+def test_write_errors_are_one_line(tmp_path: Path) -> None:
+    one_line_exit_2(run("align", str(WEB), str(PDF), "--json", "/proc/aligner.json"), "/proc/aligner.json")
+    for command in (["normalize", str(PDF)], ["align", str(WEB), str(PDF)], ["check", str(WEB), str(PDF)]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "aligner.cli", *command],
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        assert proc.returncode == 2, (command, proc.stderr)
+        assert "No space left" in proc.stderr and "Traceback" not in proc.stderr
+        assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_keeps_the_exit_code() -> None:
+    """`aligner check ... | head -1` must not turn "differences found" into success."""
+    for _ in range(3):
+        proc = start("check", str(WEB), str(PDF))
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        proc.stdout.close()
+        proc.wait(timeout=60)
+        assert proc.returncode == 1
+        assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
+
+
+def test_repeated_allow_options_add_up() -> None:
+    assert run("check", str(WEB), str(PDF), "--allow", "whitespace", "--allow", "gap").returncode == 0
+    assert run("check", str(WEB), str(PDF), "--allow", "whitespace").returncode == 1
+
+
+def test_a_symlink_loop_beside_or_as_a_witness(tmp_path: Path) -> None:
+    copy = tmp_path / "pdf.txt"
+    copy.write_bytes(PDF.read_bytes())
+    (tmp_path / "manifest.json").symlink_to(tmp_path / "manifest.json")  # nothing beside an input is read
+    assert run("check", str(WEB), str(copy), "--allow", "gap").returncode == 0
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    one_line_exit_2(run("check", str(WEB), str(tmp_path / "loop.txt")), "loop.txt", "symbolic link")
+
+
+def test_endless_and_binary_inputs_are_refused_at_once() -> None:
+    for device in ("/dev/zero", "/dev/urandom"):
+        one_line_exit_2(run("normalize", device), device, "device")
+        one_line_exit_2(run("align", str(WEB), device), device)
+
+
+def test_a_file_name_with_a_terminal_escape_is_printed_escaped(tmp_path: Path) -> None:
+    evil = tmp_path / "evil\x1b[2Jname.txt"
+    proc = run("normalize", str(evil))
+    one_line_exit_2(proc, "\\x1b[2J")
+    assert "\x1b" not in proc.stderr
+
+
+def _without_root_powers() -> None:
+    """Drop the capabilities that let root ignore file permissions (for the process about to start)."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_permissions_are_one_line_errors(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o000)
+    (tmp_path / "ro").mkdir(mode=0o555)
+    readable = tmp_path / "pdf.txt"
+    readable.write_bytes(PDF.read_bytes())
+    unreadable = tmp_path / "secret.txt"
+    unreadable.write_bytes(PDF.read_bytes())
+    unreadable.chmod(0o000)
+    limited = _without_root_powers if os.geteuid() == 0 else None
+
+    def as_a_user(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "aligner.cli", *args]
+        return subprocess.run(command, capture_output=True, text=True, preexec_fn=limited, check=False)
+
+    try:
+        one_line_exit_2(as_a_user("normalize", str(locked / "x.txt")), "Permission denied")
+        one_line_exit_2(as_a_user("normalize", str(unreadable)), "Permission denied")
+        one_line_exit_2(as_a_user("normalize", str(readable), "-o", str(tmp_path / "ro" / "x.txt")), "not writable")
+        one_line_exit_2(as_a_user("normalize", str(readable), "-o", str(locked / "x.txt")), "Permission denied")
+    finally:
+        locked.chmod(0o755)
+
+
+# --- a fuzz of the command line: any bytes, any options, never a traceback or a changed input ---
+
+TEXTS = st.one_of(
+    st.binary(max_size=600),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300).map(lambda t: t.encode("utf-8")),
+    st.sampled_from(web_paragraphs()[:40]).map(lambda t: ("　　" + t + "\n").encode("utf-8")),
+)
+TARGETS = ("out.json", "a.txt", "b.txt", "/dev/null", ".", "missing/x.json", "-", "out.json")
+
+
+@st.composite
+def command_lines(draw: st.DrawFn) -> list[str]:
+    command = draw(st.sampled_from(["normalize", "align", "check", "validate"]))
+    args = [command, "a.txt"] if command in ("normalize", "validate") else [command, "a.txt", "b.txt"]
+    pool: list[list[str]] = [["-q"], ["--no-reflow"], ["--no-spacing"], ["--profile", "zh"], ["--profile", "en"]]
+    if command == "normalize":
+        pool += [["-o", t] for t in TARGETS] + [["--furniture"]]
+    if command in ("align", "check"):
+        pool += [["--sigla", "x,y"], ["--sigla", "x,x"], ["--base", "b"], ["--no-orthographic"]]
+    if command == "align":
+        pool += [[f"--{kind}", t] for kind in ("json", "csv", "tei", "html") for t in TARGETS]
+    if command == "check":
+        pool += [["--allow", a] for a in ("gap", "whitespace,punctuation", "nonsense")]
+    if command == "validate":
+        pool = []
+    for option in draw(st.lists(st.sampled_from(pool), max_size=4)) if pool else []:
+        args += option
+    return args
+
+
+@settings(
+    max_examples=int(os.environ.get("CLI_FUZZ_EXAMPLES", "80")), deadline=None, suppress_health_check=list(HealthCheck)
+)
+@given(first=TEXTS, second=TEXTS, args=command_lines())
+def test_any_input_and_options_exit_0_1_or_2_and_keep_the_inputs(first: bytes, second: bytes, args: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as folder, _cwd(Path(folder)):
+        Path("a.txt").write_bytes(first)
+        Path("b.txt").write_bytes(second)
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exc_info)
+        assert Path("a.txt").read_bytes() == first and Path("b.txt").read_bytes() == second
+        leftovers = [p.name for p in Path(".").iterdir() if p.name.startswith(".aligner-")]
+        assert leftovers == []
+
+
+@contextlib.contextmanager
+def _cwd(folder: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)

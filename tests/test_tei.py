@@ -273,3 +273,120 @@ def test_read_witness_refuses_a_siglum_the_file_does_not_list(seed: Alignment, t
 
 def test_sigla_list_in_document_order(seed: Alignment, tmp_path: Path) -> None:
     assert tei.sigla(export(seed, tmp_path)) == ["web", "pdf"]
+
+
+# --- no parser, and no tool aligner starts, ever fetches anything --------------------------------
+
+
+class _Listener:
+    """A TCP listener on 127.0.0.1 that records whether anything connected to it."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen()
+        self.socket.settimeout(0.2)
+        self.port = self.socket.getsockname()[1]
+        self.requests: list[bytes] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                continue
+            with connection:
+                connection.settimeout(1)
+                try:
+                    self.requests.append(connection.recv(4096))
+                except OSError:
+                    self.requests.append(b"")
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join(timeout=2)
+        self.socket.close()
+
+
+@pytest.mark.parametrize("where", ["DTD", "entity", "xinclude"])
+def test_validate_never_fetches_a_dtd_or_entity(where: str, tmp_path: Path) -> None:
+    listener = _Listener()
+    url = f"http://127.0.0.1:{listener.port}/evil"
+    head = {
+        "DTD": f'<!DOCTYPE TEI SYSTEM "{url}.dtd">',
+        "entity": f'<!DOCTYPE TEI [<!ENTITY % remote SYSTEM "{url}.dtd"> %remote; <!ENTITY x SYSTEM "{url}.txt">]>',
+        "xinclude": "",
+    }[where]
+    body = (
+        '<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="' + url + '.xml"/>'
+        if where == "xinclude"
+        else "&x;"
+        if where == "entity"
+        else ""
+    )
+    crafted = tmp_path / "crafted.xml"
+    crafted.write_text(
+        f'<?xml version="1.0"?>{head}<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>{body}</p></body></text></TEI>',
+        encoding="utf-8",
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "aligner.cli", "validate", str(crafted)], capture_output=True, text=True, check=False
+        )
+    finally:
+        listener.close()
+    assert result.returncode in (1, 2), result.stderr
+    assert "Traceback" not in result.stderr
+    assert listener.requests == [], "something fetched from the listener"
+
+
+def test_jing_is_only_shown_documents_without_a_doctype(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner.tei import schema as validate_module
+
+    shown: list[bytes] = []
+
+    def record(data: bytes, name: str) -> list[str]:
+        shown.append(data)
+        return []
+
+    monkeypatch.setattr(validate_module, "_jing_messages", record)
+    with_doctype = tmp_path / "d.xml"
+    with_doctype.write_text('<!DOCTYPE x SYSTEM "http://127.0.0.1:9/x.dtd"><root/>', encoding="utf-8")
+    with pytest.raises(ValidationError):
+        tei.validate(with_doctype)
+    assert shown == []
+    plain = tmp_path / "p.xml"
+    plain.write_text("<root><not-tei/></root>", encoding="utf-8")
+    with pytest.raises(ValidationError):
+        tei.validate(plain)
+    assert shown == [plain.read_bytes()]
+
+
+def test_the_schema_comes_from_the_package_whatever_lies_around(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.resources import schema_bytes
+
+    assert schema_bytes("aligner-tei.rng") == (ROOT / "schemas" / "aligner-tei.rng").read_bytes()
+    permissive = (
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><element><anyName/><ref name="any"/>'
+        '</element></start><define name="any"><zeroOrMore><choice><element><anyName/><ref name="any"/>'
+        "</element><text/></choice></zeroOrMore></define></grammar>"
+    )
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "aligner-tei.rng").write_text(permissive, encoding="utf-8")
+    (tmp_path / "x.xml").write_text("<root><not-tei/></root>", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "aligner.cli", "validate", "x.xml"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1, result.stdout

@@ -2,13 +2,13 @@
 
 - :func:`render` (and :func:`build`) in :mod:`aligner.tei.write`;
 - :func:`read_witness` and :func:`sigla` in :mod:`aligner.tei.read`;
-- :func:`validate` in :mod:`aligner.tei.validate`.
+- :func:`validate` in :mod:`aligner.tei.schema`.
 """
 
 from __future__ import annotations
 
 from aligner.tei.read import parse, read_witness, sigla
-from aligner.tei.validate import SCHEMA_NAME, validate
+from aligner.tei.schema import SCHEMA_NAME, validate
 from aligner.tei.write import build, render
 
 __all__ = ["SCHEMA_NAME", "build", "parse", "read_witness", "render", "sigla", "validate"]

@@ -22,26 +22,18 @@ from lxml import etree
 
 from aligner.errors import InputError, ValidationError
 from aligner.io import read_input
+from aligner.resources import schema_bytes
 from aligner.tei.read import MAX_TEI_BYTES, parse, parser
 
-__all__ = ["SCHEMA_NAME", "schema_bytes", "validate"]
+__all__ = ["SCHEMA_NAME", "validate"]
 
 SCHEMA_NAME = "aligner-tei.rng"
 JING_SECONDS = 60
 
 
-def schema_bytes(name: str = SCHEMA_NAME) -> bytes:
-    """A schema shipped inside the package (``aligner/schemas/NAME``)."""
-    resource = files("aligner").joinpath("schemas", name)
-    try:
-        return resource.read_bytes()
-    except OSError:
-        raise InputError(name, "the schema is missing from this installation", "reinstall aligner") from None
-
-
 @lru_cache(maxsize=1)
 def _schema() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.fromstring(schema_bytes(), parser()))
+    return etree.RelaxNG(etree.fromstring(schema_bytes(SCHEMA_NAME), parser()))
 
 
 def validate(path: str | Path) -> None:
