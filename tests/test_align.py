@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import subprocess
 import sys
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 
 import jsonschema
@@ -341,3 +343,103 @@ def test_short_heading_and_its_paragraph_both_edited_stay_paired() -> None:
         {"a": (heading,), "b": (heading,)},
         {"a": (heading + 1,), "b": (heading + 1,)},
     ]
+
+
+# --- editions that diverge: renumbered sections, re-divided paragraphs, noise everywhere ---------
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _renumbered(paragraphs: list[str], after: int, inserted: list[str]) -> list[str]:
+    """A section inserted after paragraph ``after``; every later (N) heading of that part moves up one."""
+    out = [*paragraphs[: after + 1], *inserted]
+    shifting = True
+    for text in paragraphs[after + 1 :]:
+        if text[:2] in {f"{n}、" for n in NUMERALS}:  # the next part: its numbering starts afresh
+            shifting = False
+        if shifting and text.startswith("（") and text[1] in NUMERALS and text[2] == "）":
+            text = f"（{NUMERALS[NUMERALS.index(text[1]) + 1]}）{text[3:]}"
+        out.append(text)
+    return out
+
+
+def test_a_section_inserted_shifts_every_later_number_and_all_still_pair() -> None:
+    part = PARAS[16:81]  # 一、... and its sections (一) to (三)
+    inserted = ["（二）新增测试权利", "本节为测试插入的新内容，与原文任何段落都不相同，用来检验后续编号的移动。"]
+    after = next(i for i, p in enumerate(part) if p.startswith("（二）")) - 1
+    edited = _renumbered(part, after, inserted)
+    assert edited.count("（三）工作权利") == 1 and "（四）社会保障权利" in edited
+    alignment = align([witness(part, "a"), witness(edited, "b")])
+    assert_partition(alignment)
+    by_base = {u.paragraphs["a"]: u for u in alignment.units if u.paragraphs["a"]}
+    for i in range(len(part)):
+        j = i if i <= after else i + len(inserted)
+        assert by_base[(i,)].paragraphs["b"] == (j,), (i, part[i][:12])
+    gaps = [u for u in alignment.units if not u.paragraphs["a"]]
+    assert [u.paragraphs["b"] for u in gaps] == [(after + 1,), (after + 2,)]
+    headings = [u for u in alignment.units if u.status is UnitStatus.VARIANT]
+    assert all(len(u.variants) == 1 and u.variants[0].type is VariantType.SUBSTANTIVE for u in headings)
+
+
+def _redivided(paragraphs: list[str], cuts: list[float]) -> list[str]:
+    """The paragraphs run together and cut again at the given fractions of their length."""
+    text = "".join(paragraphs)
+    points = [0, *(round(len(text) * c) for c in cuts), len(text)]
+    return [text[x:y] for x, y in pairwise(points)]
+
+
+def test_editions_that_break_paragraphs_elsewhere_give_n_to_m_units() -> None:
+    first, second = (120, 124), (140, 145)  # two stretches re-divided: 4 -> 3 and 5 -> 2
+    edited = [
+        *PARAS[: first[0]],
+        *_redivided(PARAS[first[0] : first[1]], [0.37, 0.61]),
+        *PARAS[first[1] : second[0]],
+        *_redivided(PARAS[second[0] : second[1]], [0.53]),
+        *PARAS[second[1] :],
+    ]
+    alignment = pair(edited)
+    assert_partition(alignment)
+    shapes = [(u.paragraphs["a"], u.paragraphs["b"]) for u in differing(alignment)]
+    shift = 4 - 3
+    assert shapes == [
+        (tuple(range(120, 124)), tuple(range(120, 123))),
+        (tuple(range(140, 145)), tuple(range(140 - shift, 142 - shift))),
+    ]
+    for unit in differing(alignment):
+        assert {v.type for v in unit.variants} == {VariantType.WHITESPACE}  # only the breaks moved
+
+
+def _noisy(text: str, rng: random.Random, rate: float) -> str:
+    alphabet = "的人权保障发展国家社会建设制度法治完善"
+    chars = list(text)
+    for k in range(len(chars)):
+        if rng.random() < rate:
+            chars[k] = rng.choice(alphabet)
+    if len(chars) >= 10:  # at least one change in every paragraph long enough to survive one
+        at = rng.randrange(len(chars))
+        chars[at] = "鑫" if chars[at] != "鑫" else "淼"
+    return "".join(chars)
+
+
+def test_noise_in_every_paragraph_still_pairs_every_paragraph_one_to_one() -> None:
+    rng = random.Random(10)
+    noisy = [_noisy(p, rng, 0.01) for p in PARAS]
+    assert all(a != b for a, b in zip(PARAS, noisy, strict=True) if len(a) >= 10)
+    alignment = pair(noisy)
+    assert_partition(alignment)
+    pairs = [(u.paragraphs["a"], u.paragraphs["b"]) for u in alignment.units]
+    assert pairs == [((i,), (i,)) for i in range(len(PARAS))]
+
+
+def test_a_short_heading_that_reappears_elsewhere_does_not_pull_long_paragraphs_apart() -> None:
+    """A renumbered heading whose old text now stands ten paragraphs later (Frankenstein's CHAPTER II)."""
+    part = PARAS[82:146]
+    heading = next(i for i, p in enumerate(part) if p.startswith("（二）"))
+    edited = [*part[:heading], part[heading].replace("（二）", "（三）"), *part[heading + 1 :]]
+    edited.insert(heading - 3, part[heading])  # the old heading text, earlier, as a new heading
+    alignment = align([witness(part, "a"), witness(edited, "b")])
+    assert_partition(alignment)
+    long = [i for i, p in enumerate(part) if len(p) > 60]
+    for i in long:
+        (unit,) = [u for u in alignment.units if i in u.paragraphs["a"]]
+        assert unit.paragraphs["b"] == ((i if i < heading - 3 else i + 1),), i
