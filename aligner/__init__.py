@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from aligner.align import align
 from aligner.errors import AlignerError, DecodeError, InputError, UsageError, ValidationError
+from aligner.export import load
 from aligner.model import (
     Alignment,
     BlockKind,
@@ -66,6 +67,7 @@ __all__ = [
     "align",
     "apply_edits",
     "get_profile",
+    "load",
     "normalize_text",
     "normalize_witness",
     "read_witness",

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -59,7 +59,7 @@ from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus
 from aligner.rules import EN, Profile, fold_variants, get_profile
 from aligner.variants import find_variants
 
-__all__ = ["MAX_GROUP", "align", "fold", "key"]
+__all__ = ["MAX_GROUP", "align", "build_unit", "fold", "key"]
 
 MAX_GROUP = 5  # the most paragraphs one side of a 1:n or n:1 step in a gap may hold
 MIN_SUPPORT = 2  # q-grams in the chain that a paragraph link needs
@@ -614,8 +614,23 @@ def _segmenters(witnesses: Sequence[NormalizedWitness]) -> dict[str, str]:
     return {w.siglum: get_profile(w.profile).words if w.profile else "latin" for w in witnesses}
 
 
+def build_unit(
+    unit_id: str,
+    paragraphs: Mapping[str, tuple[int, ...]],
+    moved: Iterable[str],
+    witnesses: Sequence[NormalizedWitness],
+    *,
+    orthographic: bool = True,
+) -> Unit:
+    """The unit that holds ``paragraphs`` of each witness: its status and variant readings.
+
+    Used by :func:`align` and by readers of saved alignments, so both type variants alike.
+    """
+    return _unit(unit_id, (dict(paragraphs), frozenset(moved)), witnesses, _segmenters(witnesses), orthographic)
+
+
 def _unit(
-    number: int, row: Row, witnesses: Sequence[NormalizedWitness], segmenters: dict[str, str], orthographic: bool
+    unit_id: str, row: Row, witnesses: Sequence[NormalizedWitness], segmenters: dict[str, str], orthographic: bool
 ) -> Unit:
     paragraphs, moved = row
     texts = {
@@ -631,7 +646,7 @@ def _unit(
         status = UnitStatus.VARIANT
     variants = find_variants(texts, segmenters, orthographic=orthographic) if len(set(texts.values())) > 1 else ()
     return Unit(
-        id=f"u{number}",
+        id=unit_id,
         paragraphs={w.siglum: paragraphs[w.siglum] for w in witnesses},
         status=status,
         variants=variants,
@@ -664,5 +679,5 @@ def align(
     profile = next(w.profile for w in witnesses if w.siglum == pivot)
     rows = _merge(sides, pivot, get_profile(profile) if profile else EN)
     segmenters = _segmenters(witnesses)
-    units = tuple(_unit(n, row, witnesses, segmenters, orthographic) for n, row in enumerate(rows, 1))
+    units = tuple(_unit(f"u{n}", row, witnesses, segmenters, orthographic) for n, row in enumerate(rows, 1))
     return Alignment(witnesses=tuple(witnesses), base=pivot, units=units, title=title)

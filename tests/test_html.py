@@ -121,3 +121,16 @@ def test_two_one_megabyte_editions_open_within_seconds(browser: Any, tmp_path: P
     differing = sum(1 for u in alignment.units if u.status.value != "equal")
     assert page.locator("#rows tr").count() == min(differing, html.PAGE_SIZE) > 0
     page.close()
+
+
+def test_a_linked_unit_shows_below_the_sticky_header_and_is_marked(browser: Any, tmp_path: Path) -> None:
+    page = open_report(browser, align_files([WEB, PDF]), tmp_path / "report.html", "#u40")
+    page.wait_for_timeout(500)  # the browser's own scroll to the fragment comes after the rows are drawn
+    row = page.locator("tr#u40").bounding_box()
+    header = page.locator("table.units th").first.bounding_box()  # sticky: where it shows on the screen
+    assert row is not None and header is not None
+    assert row["y"] >= header["y"] + header["height"] - 1, (row, header)  # not hidden under the header
+    background = page.locator("tr#u40 td").first.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    other = page.locator("tr#u41 td").first.evaluate("cell => getComputedStyle(cell).backgroundColor")
+    assert background != other  # the unit the link names stands out
+    page.close()

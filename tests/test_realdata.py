@@ -6,8 +6,9 @@ gold links a chain of paragraphs that no partition into units can reproduce (183
 sentence into the middle of a paragraph that also holds two others), the best any
 alignment can score is below 1. The bar is 0.98; where the ceiling, computed here from the
 gold itself, is lower than that, the bar is the ceiling less half a point (on
-frankenstein_v2ch01-02 f1818|f1831 the ceiling is 0.9737 and one link of 38 is 1.3 points). Kanseki Repository texts: page starts
-the editors marked in both printed editions must share a unit (``score_kanripo.py``).
+frankenstein_v2ch01-02 f1818|f1831 the ceiling is 0.9737 and one link of 38 is 1.3
+points). Kanseki Repository texts: page starts the editors marked in both printed
+editions must share a unit (``score_kanripo.py``).
 """
 
 from __future__ import annotations

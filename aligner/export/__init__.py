@@ -15,10 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
+from pathlib import Path
 
 from aligner.model import Alignment
 
-__all__ = ["EXPORTERS", "Exporter", "render", "to_csv", "to_html", "to_json", "to_tei"]
+__all__ = ["EXPORTERS", "Exporter", "load", "render", "to_csv", "to_html", "to_json", "to_tei"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,31 @@ to_json = _by("json")
 to_csv = _by("csv")
 to_tei = _by("tei")
 to_html = _by("html")
+
+
+def load(path: str | Path) -> Alignment:
+    """An alignment saved as JSON (``--json``) or TEI (``--tei``), read back.
+
+    The JSON gives back the alignment it was written from, source positions and all;
+    TEI gives back witnesses, paragraphs, page breaks and units, with the variants found
+    again as aligner finds them, but no source positions (TEI does not carry them).
+    """
+    from aligner.errors import InputError
+    from aligner.io import read_input
+
+    data = read_input(path, limit=2 * 1024 * 1024 * 1024)
+    start = data.lstrip()[:1]
+    if start == b"{":
+        from aligner.export.json_export import load as from_json
+
+        return from_json(data, str(path))
+    if start == b"<":
+        from aligner.tei.read import load as from_tei
+        from aligner.tei.read import parse
+
+        try:
+            tree = parse(data)
+        except InputError as err:
+            raise InputError(path, err.problem, err.hint) from None
+        return from_tei(tree)
+    raise InputError(path, "is neither an aligner JSON nor a TEI file", "give a file written by aligner align")

@@ -23,7 +23,7 @@ PAGE_SIZE = 200  # rows drawn at a time
 CSS = """
 :root { --ink:#1f2328; --muted:#59636e; --line:#d1d9e0; --bg:#f6f8fa; --accent:#0969da;
   --ws:#ddf4ff; --ws-line:#54aeff; --punct:#fff8c5; --punct-line:#d4a72c; --width:#fbefff; --width-line:#c297ff;
-  --sub:#ffebe9; --sub-line:#ff8182; --gap:#f6f8fa; }
+  --ortho:#dafbe1; --ortho-line:#4ac26b; --sub:#ffebe9; --sub-line:#ff8182; --gap:#f6f8fa; }
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff; line-height: 1.6;
   font: 15px/1.6 -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
@@ -54,7 +54,9 @@ td.id a { color: var(--muted); text-decoration: none; }
 tr.equal td.id { border-left: 4px solid #fff; }
 tr.variant td.id { border-left: 4px solid var(--sub-line); }
 tr.gap td.id { border-left: 4px solid var(--line); }
-tr:target td { background: #fff8e1; }
+tr { scroll-margin-top: 96px; } /* a linked unit lands below the sticky bar and column heads */
+tr:target td { background: #fff3bf; }
+tr:target td.id { box-shadow: inset 4px 0 #d4a72c; }
 td.missing { background: repeating-linear-gradient(45deg, #fff, #fff 6px, var(--gap) 6px, var(--gap) 12px);
   color: var(--muted); font-style: italic; font-size: 13px; }
 p.para { margin: 0 0 6px; }
@@ -62,6 +64,7 @@ p.para { margin: 0 0 6px; }
 .mark.whitespace { background: var(--ws); box-shadow: inset 0 -2px var(--ws-line); white-space: pre-wrap; }
 .mark.punctuation { background: var(--punct); box-shadow: inset 0 -2px var(--punct-line); }
 .mark.width { background: var(--width); box-shadow: inset 0 -2px var(--width-line); }
+.mark.orthographic { background: var(--ortho); box-shadow: inset 0 -2px var(--ortho-line); }
 .mark.substantive { background: var(--sub); box-shadow: inset 0 -2px var(--sub-line); font-weight: 600; }
 .mark.empty::after { content: "∅"; color: var(--muted); font-weight: 400; }
 .note { font-size: 12px; color: var(--muted); margin-top: 4px; }
@@ -105,7 +108,7 @@ function cell(u, s) {
     const lines = chunk.split("\\n");
     lines.forEach((line, i) => {
       if (i > 0) { p = el("p", "para"); td.appendChild(p); }
-      if (cls) { const m = el("span", cls, line); p.appendChild(m); }
+      if (cls) { const m = el("span", cls, line); m.title = cls.split(" ")[1]; p.appendChild(m); }
       else if (line) p.appendChild(document.createTextNode(line));
     });
   };
@@ -115,6 +118,7 @@ function cell(u, s) {
     put(reading, "mark " + m.type + (reading ? "" : " empty"));
     pos = m.at[1];
   }
+  for (const v of u.variants) if (v.note) { td.appendChild(el("div", "note", v.note)); break; }
   put(text.slice(pos));
   for (const note of (u.notes[s] || [])) {
     const n = el("div", "note", note.text + " ");
@@ -197,7 +201,7 @@ def _unit(alignment: Alignment, unit: Unit, notes: dict[str, list[dict[str, str]
         "status": unit.status.value,
         "moved": list(unit.moved),
         "texts": {s: alignment.unit_text(unit, s) for s in alignment.sigla if unit.paragraphs[s]},
-        "variants": [{"type": v.type.value, "offsets": dict(v.offsets)} for v in unit.variants],
+        "variants": [{"type": v.type.value, "offsets": dict(v.offsets), "note": v.note} for v in unit.variants],
         "notes": notes,
     }
 
@@ -243,9 +247,11 @@ BAR = """
 <div class="bar">
   <label><input type="checkbox" id="only-diff"> only units with differences</label>
   <label>type <select id="type"><option value="">any</option><option>substantive</option><option>punctuation</option>
-    <option>width</option><option>whitespace</option><option>gap</option><option>moved</option></select></label>
+    <option>width</option><option>orthographic</option><option>whitespace</option><option>gap</option>
+    <option>moved</option></select></label>
   <span class="legend">legend: <span class="mark substantive">substantive</span>
     <span class="mark punctuation">punctuation</span> <span class="mark width">width</span>
+    <span class="mark orthographic">orthographic</span>
     <span class="mark whitespace">whitespace</span> <span class="count">▨ no paragraph (gap)</span></span>
   <span><b id="shown"></b> shown</span>
 </div>"""

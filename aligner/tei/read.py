@@ -2,22 +2,29 @@
 
 Parsing never resolves entities, loads a DTD or touches the network: a TEI file is data
 from elsewhere. :func:`read_witness` rebuilds one witness's normalized paragraphs: the
-text outside ``app`` plus the ``rdg``s that name it.
+blocks outside ``rdg``s plus those inside the ``rdg``s that name it. :func:`load` rebuilds
+the whole alignment: witnesses from the ``listWit``, each witness's paragraphs and page
+breaks, units from the blocks' ``@n``; variants are found again from the unit texts,
+the way :func:`aligner.align.align` finds them. Source positions are not in TEI, so the
+witnesses come back without them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import regex
 from lxml import etree
 
 from aligner.errors import InputError
 from aligner.io import read_input
-from aligner.tei.names import CONTAINERS, MILESTONES, XML_ID, glyph_char, tei
+from aligner.model import Alignment, BlockKind, NormalizedWitness, PageBreak, Paragraph, Witness
+from aligner.tei.names import CONTAINERS, ID_PREFIX, MILESTONES, XML_ID, glyph_char, tei
 
-__all__ = ["parse", "read_witness", "sigla"]
+__all__ = ["load", "parse", "read_witness", "sigla"]
 
-BLOCKS = frozenset({"p", "head", "item"})
+BLOCKS = frozenset({"p", "head", "item", "ab", "l"})
 MAX_TEI_BYTES = 2 * 1024 * 1024 * 1024
 
 
@@ -100,3 +107,149 @@ def read_witness(source: Source, siglum: str) -> list[str]:
     if body is not None:
         _walk(body, siglum, out)
     return out
+
+
+# --- the whole alignment -----------------------------------------------------------------------
+
+UNIT = regex.compile(r"^(u[1-9][0-9]*)")
+KINDS = {"head": BlockKind.HEAD, "item": BlockKind.ITEM}
+
+
+@dataclass
+class _Block:
+    """One paragraph of a witness as the TEI has it: its unit, kind, level, text and page breaks."""
+
+    unit: str
+    kind: BlockKind
+    level: int
+    text: str
+    breaks: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _unit_of(element: etree._Element, inherited: str) -> str:
+    match = UNIT.match(element.get("n") or "")
+    return match.group(1) if match else inherited
+
+
+def _level(element: etree._Element) -> int:
+    parent = element.getparent()
+    kind = parent.get("type") or "" if parent is not None else ""
+    return int(kind[5:]) if kind.startswith("level") and kind[5:].isdigit() else 1
+
+
+class _Reader:
+    """One witness's blocks, in document order, with the page breaks that fall in them."""
+
+    def __init__(self, siglum: str) -> None:
+        self.siglum = siglum
+        self.blocks: list[_Block] = []
+        self.pending: list[str] = []  # page breaks met between blocks: they open the next one
+
+    def walk(self, element: etree._Element, unit: str = "") -> None:
+        for child in element:
+            name = _local(child)
+            if name in BLOCKS:
+                self.block(child, _unit_of(child, unit))
+            elif name in CONTAINERS:
+                self.walk(child, unit)
+            elif name == "app":
+                for rdg in child:
+                    if _local(rdg) == "rdg" and _names(rdg, self.siglum):
+                        self.walk(rdg, _unit_of(child, unit))
+            elif name == "pb" and _names_edition(child, self.siglum):
+                self.pending.append(child.get("n") or "")
+
+    def block(self, element: etree._Element, unit: str) -> None:
+        parts: list[str] = []
+        breaks = [(0, n) for n in self.pending]
+        self._inline(element, parts, breaks)
+        text = "".join(parts)
+        if not text:  # an empty reading: this witness has no paragraph here
+            return
+        self.pending = []
+        kind = KINDS.get(_local(element), BlockKind.P)
+        self.blocks.append(_Block(unit, kind, _level(element) if kind is BlockKind.HEAD else 0, text, breaks))
+
+    def _inline(self, element: etree._Element, parts: list[str], breaks: list[tuple[int, str]]) -> None:
+        parts.append(element.text or "")
+        for child in element:
+            name = _local(child)
+            if name == "app":
+                for rdg in child:
+                    if _local(rdg) == "rdg" and _names(rdg, self.siglum):
+                        self._inline(rdg, parts, breaks)
+            elif name == "g":
+                parts.append(glyph_char(child.get("ref") or ""))
+            elif name == "pb":
+                if _names_edition(child, self.siglum):
+                    breaks.append((sum(map(len, parts)), child.get("n") or ""))
+            elif name not in MILESTONES and name != "note":
+                self._inline(child, parts, breaks)
+            parts.append(child.tail or "")
+
+
+def _names_edition(pb: etree._Element, siglum: str) -> bool:
+    return f"#{siglum}" in (pb.get("edRef") or "").split()
+
+
+def _witnesses(root: etree._Element) -> list[tuple[Witness, str, bool]]:
+    """(witness without its text, profile, is the base) for each ``listWit/witness``."""
+    found = []
+    for element in root.iterfind(f".//{tei('listWit')}/{tei('witness')}"):
+        idno = {i.get("type"): i.text or "" for i in element.iterfind(tei("idno"))}
+        siglum = element.get(XML_ID) or ""
+        witness = Witness(siglum, idno.get("path", ""), idno.get("sha256", ""), 0, "", "", idno.get("kind", ""))
+        found.append((witness, idno.get("profile", ""), element.get("ana") == f"#{ID_PREFIX}base"))
+    return found
+
+
+def _normalized(witness: Witness, profile: str, blocks: list[_Block]) -> NormalizedWitness:
+    paragraphs: list[Paragraph] = []
+    breaks: list[PageBreak] = []
+    start = 0
+    for index, block in enumerate(blocks):
+        paragraphs.append(Paragraph(index, block.text, block.kind, block.level, start, start + len(block.text)))
+        breaks += [PageBreak(start + offset, n) for offset, n in block.breaks]
+        start += len(block.text) + 1
+    text = "\n".join(p.text for p in paragraphs)
+    return NormalizedWitness(witness, text, tuple(paragraphs), None, (), tuple(breaks), profile)
+
+
+def load(source: Source) -> Alignment:
+    """The :class:`~aligner.model.Alignment` an aligner TEI document holds (without source positions)."""
+    from aligner.align import build_unit
+
+    tree = _tree(source)
+    root = tree.getroot()
+    listed = _witnesses(root)
+    name = "<bytes>" if isinstance(source, bytes | etree._ElementTree) else str(source)
+    if not listed:
+        raise InputError(name, "lists no witnesses", "give a TEI file that aligner wrote")
+    body = root.find(f"{tei('text')}/{tei('body')}")
+    blocks: dict[str, list[_Block]] = {}
+    for witness, _, _ in listed:
+        reader = _Reader(witness.siglum)
+        if body is not None:
+            reader.walk(body)
+        blocks[witness.siglum] = reader.blocks
+    witnesses = tuple(_normalized(w, profile, blocks[w.siglum]) for w, profile, _ in listed)
+    moved: dict[str, set[str]] = {}
+    for app in root.iterfind(f".//{tei('app')}[@type='moved']"):
+        unit, _, mover = (app.get("n") or "").partition(".")
+        if mover:
+            moved.setdefault(unit, set()).add(mover)
+    held: dict[str, dict[str, list[int]]] = {}
+    for siglum, found in blocks.items():
+        for index, block in enumerate(found):
+            held.setdefault(block.unit, {}).setdefault(siglum, []).append(index)
+    if "" in held:
+        raise InputError(name, "has paragraphs outside any unit", "give a TEI file that aligner wrote")
+    units = tuple(
+        build_unit(
+            unit, {w.siglum: tuple(held[unit].get(w.siglum, ())) for w in witnesses}, moved.get(unit, ()), witnesses
+        )
+        for unit in sorted(held, key=lambda u: int(u[1:]))
+    )
+    base = next((w.siglum for w, _, is_base in listed if is_base), listed[0][0].siglum)
+    title = root.findtext(f".//{tei('titleStmt')}/{tei('title')}") or ""
+    return Alignment(witnesses, base, units, title)

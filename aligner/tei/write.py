@@ -6,19 +6,26 @@ items gather in a ``list``, everything else is a ``p``. Each block carries its u
 per distinct reading:
 
 - inside a block where every witness has one paragraph: one ``app`` per variant, typed
-  whitespace/punctuation/width/substantive, the shared text between them;
-- a paragraph some witness lacks: an ``app`` over the whole paragraph with an empty
-  ``rdg`` for the witnesses without it;
-- splits, merges and paragraphs only other witnesses have: a block-level ``app`` whose
-  ``rdg``s hold each witness's ``p``s;
+  whitespace/punctuation/width/orthographic/substantive, the shared text between them;
+- splits, merges and re-divided paragraphs: a block-level ``app`` whose ``rdg``s hold
+  each witness's ``p``s;
+- paragraphs some witnesses lack (or have moved elsewhere): a run of such units is one
+  block-level ``app`` of type ``gap``; the ``rdg`` of the witnesses that have them holds
+  their blocks with their own structure (``div``/``head``, ``list``/``item``, ``p``),
+  and the ``rdg`` of those that lack them is empty, or holds ``witEnd`` where a witness
+  stops for good (a truncated edition) and ``witStart`` where it has not yet begun, as
+  TEI's parallel segmentation marks fragmentary witnesses;
 - a moved paragraph stands, for its own witness, where that witness has it, and the two
   places point at each other with ``@corresp``.
 
-So every witness's paragraphs, in its own order, are the text outside ``app`` plus the
-``rdg``s that name it (:func:`aligner.tei.read_witness`); the exporter checks that this
-holds before it writes. Characters XML 1.0 forbids (``\\x0b`` and friends from PDF
-extractors) become ``<g ref="#aligner.U000B"/>``, declared in ``charDecl``, and come
-back when read.
+So no witness has an empty block anywhere: every witness's paragraphs, in its own order,
+are the blocks outside ``rdg``s plus those inside the ``rdg``s that name it, which any
+reader of parallel segmentation rebuilds (:func:`aligner.tei.read_witness` is one); the
+exporter checks that this holds before it writes. The base witness is marked
+``ana="#aligner.base"`` in the ``listWit``, and each witness's normalization profile is
+recorded, so :func:`aligner.tei.read.load` can rebuild the alignment. Characters XML
+1.0 forbids (``\\x0b`` and friends from PDF extractors) become ``<g ref="#aligner.U000B"/>``,
+declared in ``charDecl``, and come back when read.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from aligner.model import Alignment, BlockKind, Unit, UnitStatus, Variant, VariantType
+from aligner.model import Alignment, BlockKind, Paragraph, Unit, UnitStatus, Variant, VariantType
 from aligner.tei.names import BLOCK_TAG, ID_PREFIX, NOT_XML, TEI_NS, XML_ID, char_id, tei
 
 __all__ = ["build", "render"]
@@ -40,6 +47,7 @@ CATEGORIES = {
     UnitStatus.GAP: "some witness lacks the passage",
 }
 VARIANT_TYPES = frozenset(t.value for t in VariantType)
+BASE_ROLE = f"#{ID_PREFIX}base"
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
@@ -122,19 +130,26 @@ class _Body:
     root: etree._Element
     divs: list[tuple[int, etree._Element]]
     open_list: etree._Element | None = None
+    pending: int = 0  # a heading level that a run of gap units opened: the next block continues there
 
     @property
     def container(self) -> etree._Element:
         return self.divs[-1][1] if self.divs else self.root
 
+    def _open(self, level: int) -> etree._Element:
+        while self.divs and self.divs[-1][0] >= level:
+            self.divs.pop()
+        self.divs.append((level, _sub(self.container, "div", type=f"level{level}")))
+        self.open_list = None
+        self.pending = 0
+        return self.divs[-1][1]
+
     def place(self, kind: BlockKind, level: int) -> etree._Element:
         """The parent for a block of ``kind``, opening a div for a heading and a list for an item."""
         if kind is BlockKind.HEAD:
-            while self.divs and self.divs[-1][0] >= level:
-                self.divs.pop()
-            self.divs.append((level, _sub(self.container, "div", type=f"level{level}")))
-            self.open_list = None
-            return self.divs[-1][1]
+            return self._open(level)
+        if self.pending:
+            self._open(self.pending)
         if kind is BlockKind.ITEM:
             if self.open_list is None:
                 self.open_list = _sub(self.container, "list")
@@ -142,8 +157,16 @@ class _Body:
         self.open_list = None
         return self.container
 
+    def continue_after(self, heads: Sequence[Paragraph]) -> None:
+        """The base's blocks after an app that held its headings belong under the last of them."""
+        if heads:
+            self.pending = heads[-1].level
+            self.open_list = None
+
     def loose(self) -> etree._Element:
         """The parent for a block-level ``app`` or a ``pb``: the open list if any, else the container."""
+        if self.pending:
+            self._open(self.pending)
         return self.open_list if self.open_list is not None else self.container
 
 
@@ -151,34 +174,33 @@ def _ana(unit: Unit) -> str:
     return f"#{ID_PREFIX}{unit.status.value}"
 
 
-def _block(body: _Body, unit: Unit, breaks: list[Break]) -> None:
+def _absent(alignment: Alignment, unit: Unit) -> tuple[str, ...]:
+    """The witnesses that have no paragraph at this unit's place (none here, or moved elsewhere)."""
+    return tuple(s for s in alignment.sigla if not unit.paragraphs[s] or s in unit.moved)
+
+
+def _whole(body: _Body, unit: Unit, pages: dict[str, list[Break]]) -> None:
+    """A unit every witness has here: inline readings, or a block-level app of re-divided paragraphs."""
     alignment = body.alignment
     base = alignment.base
     sigla = alignment.sigla
-    counts = {s: len(unit.paragraphs[s]) for s in sigla}
-    base_paragraph = alignment.witness(base).paragraphs[unit.paragraphs[base][0]] if counts[base] else None
-    texts = {s: alignment.unit_text(unit, s) for s in sigla if counts[s] and s not in unit.moved}
-    inline = base_paragraph is not None and all(n <= 1 for n in counts.values())
-    parts = _inline_parts(texts, unit.variants, base) if inline and len(texts) == len(sigla) else None
-    if base_paragraph is not None and (inline or base_paragraph.kind is BlockKind.HEAD):
-        parent = body.place(base_paragraph.kind, base_paragraph.level)  # the base's heading opens its div
-    else:
-        parent = body.loose()
+    if not all(len(unit.paragraphs[s]) == 1 for s in sigla):
+        app = _sub(body.loose(), "app", n=unit.id, type="paragraphs", ana=_ana(unit))
+        _readings(app, alignment, [s for s in sigla], [unit], pages)
+        body.continue_after(_base_heads(alignment, [unit]))
+        return
+    base_paragraph = alignment.witness(base).paragraphs[unit.paragraphs[base][0]]
+    texts = {s: alignment.unit_text(unit, s) for s in sigla}
+    parts = _inline_parts(texts, unit.variants, base)
+    parent = body.place(base_paragraph.kind, base_paragraph.level)  # the base's heading opens its div
+    breaks = pages.get(unit.id, [])
     inside = [b for b in breaks if b[2] > 0] if parts is not None else []
     for siglum, n, offset in breaks:
         if (siglum, n, offset) not in inside:
-            _pb(body.loose() if not inline else parent, siglum, n)
-    if not inline:
-        app = _block_app(body.loose(), unit.id, "paragraphs", _paragraph_readings(alignment, unit, texts), sigla)
-        app.set("ana", _ana(unit))
-        _link_moved(app, unit)
-        return
-    assert base_paragraph is not None
+            _pb(parent, siglum, n)
     element = _sub(parent, BLOCK_TAG[base_paragraph.kind], n=unit.id, ana=_ana(unit))
-    if parts is None:  # a witness lacks it, or has moved it: the whole paragraph is the reading
-        readings = {s: texts.get(s, "") for s in sigla}
-        kind = "moved" if unit.moved else "gap" if len(texts) < len(sigla) else "paragraph"
-        _link_moved(_app(element, f"{unit.id}.1", kind, readings, sigla), unit)
+    if parts is None:  # the texts between variants differ: the whole paragraph is the reading
+        _app(element, f"{unit.id}.1", "paragraph", texts, sigla)
         return
     cursor = dict.fromkeys(texts, 0)
     number = 0
@@ -193,23 +215,98 @@ def _block(body: _Body, unit: Unit, breaks: list[Break]) -> None:
             cursor = {s: part.offsets[s][1] for s in cursor}
 
 
-def _paragraph_readings(alignment: Alignment, unit: Unit, texts: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    return {s: tuple(texts[s].split("\n")) if s in texts else () for s in alignment.sigla}
+@dataclass(frozen=True)
+class _Span:
+    """Where each witness's paragraphs begin and end, in unit order: what tells witStart from witEnd."""
+
+    first: dict[str, int]
+    last: dict[str, int]
+
+    @classmethod
+    def of(cls, alignment: Alignment) -> _Span:
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
+        for n, unit in enumerate(alignment.units):
+            for siglum in alignment.sigla:
+                if unit.paragraphs[siglum] and siglum not in unit.moved:
+                    first.setdefault(siglum, n)
+                    last[siglum] = n
+        return cls(first, last)
+
+    def marker(self, siglum: str, start: int, end: int) -> str:
+        """``witEnd`` if the witness has stopped before unit ``start``, ``witStart`` if it begins after ``end``."""
+        if siglum in self.last and self.last[siglum] < start:
+            return "witEnd"
+        if siglum in self.first and self.first[siglum] > end:
+            return "witStart"
+        return ""
 
 
-def _block_app(
-    parent: etree._Element, n: str, kind: str, readings: dict[str, tuple[str, ...]], sigla: Sequence[str]
-) -> etree._Element:
-    """A block-level ``app``: each distinct sequence of paragraphs is one ``rdg`` of ``p``s."""
-    app = _sub(parent, "app", n=n, type=kind)
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for siglum in sigla:
-        groups.setdefault(readings[siglum], []).append(siglum)
-    for number, (paragraphs, wits) in enumerate(groups.items(), 1):
+def _run(body: _Body, run: Sequence[Unit], pages: dict[str, list[Break]], span: _Span, at: int) -> None:
+    """A run of units that the same witnesses lack here: one block-level app, structured readings."""
+    alignment = body.alignment
+    first = run[0]
+    absent = _absent(alignment, first)
+    app = _sub(body.loose(), "app", n=first.id, type="moved" if first.moved else "gap", ana=_ana(first))
+    _link_moved(app, first)
+    markers: dict[str, list[str]] = {}
+    for siglum in absent:
+        markers.setdefault(span.marker(siglum, at, at + len(run) - 1), []).append(siglum)
+    _readings(app, alignment, [s for s in alignment.sigla if s not in absent], run, pages, markers)
+    body.continue_after(_base_heads(alignment, run))
+
+
+def _readings(
+    app: etree._Element,
+    alignment: Alignment,
+    present: Sequence[str],
+    units: Sequence[Unit],
+    pages: dict[str, list[Break]],
+    markers: dict[str, list[str]] | None = None,
+) -> None:
+    """One ``rdg`` per distinct reading of ``units`` among the ``present`` witnesses, then one per
+    kind of absence (``markers``: ``witStart``, ``witEnd`` or ``""`` -> the witnesses absent so)."""
+    readings: dict[bytes, tuple[etree._Element, list[str]]] = {}
+    for siglum in present:
+        reading = _structured(alignment, siglum, units, pages)
+        readings.setdefault(etree.tostring(reading), (reading, []))[1].append(siglum)
+    number = 0
+    for reading, wits in readings.values():
+        number += 1
+        reading.set("wit", " ".join(f"#{s}" for s in wits))
+        reading.set("n", str(number))
+        app.append(reading)
+    for marker, wits in (markers or {}).items():
+        number += 1
         rdg = _sub(app, "rdg", wit=" ".join(f"#{s}" for s in wits), n=str(number))
-        for text in paragraphs:
-            _sub(rdg, "p", text)
-    return app
+        if marker:
+            _sub(rdg, marker)
+
+
+def _base_heads(alignment: Alignment, run: Sequence[Unit]) -> list[Paragraph]:
+    witness = alignment.witness(alignment.base)
+    heads = [witness.paragraphs[i] for u in run if alignment.base not in u.moved for i in u.paragraphs[alignment.base]]
+    return [p for p in heads if p.kind is BlockKind.HEAD]
+
+
+def _structured(
+    alignment: Alignment, siglum: str, run: Sequence[Unit], pages: dict[str, list[Break]]
+) -> etree._Element:
+    """One witness's paragraphs in a run, as an ``rdg`` with that witness's own structure."""
+    rdg = etree.Element(tei("rdg"))
+    local = _Body(alignment, rdg, [])
+    witness = alignment.witness(siglum)
+    for unit in run:
+        start = 0
+        breaks = [(o, n) for s, n, o in pages.get(unit.id, []) if s == siglum]
+        for index in unit.paragraphs[siglum]:
+            paragraph = witness.paragraphs[index]
+            parent = local.place(paragraph.kind, paragraph.level)
+            element = _sub(parent, BLOCK_TAG[paragraph.kind], n=unit.id, ana=_ana(unit))
+            here = [(o - start, siglum, n) for o, n in breaks if start <= o <= start + len(paragraph.text)]
+            _text_with_breaks(element, paragraph.text, here)
+            start += len(paragraph.text) + 1
+    return rdg
 
 
 # --- moved paragraphs ------------------------------------------------------------------------------
@@ -225,15 +322,18 @@ def _link_moved(app: etree._Element, unit: Unit) -> None:
         app.set("corresp", " ".join(f"#{_moved_id(unit.id, s)}" for s in unit.moved))
 
 
-def _emit_moved(body: _Body, units: dict[str, Unit], after: list[tuple[str, str]]) -> None:
+def _emit_moved(
+    body: _Body, units: dict[str, Unit], after: list[tuple[str, str]], pages: dict[str, list[Break]]
+) -> None:
+    """Moved paragraphs where their own witness has them: an app with only that witness's reading."""
     alignment = body.alignment
     for unit_id, siglum in after:
         unit = units[unit_id]
-        readings: dict[str, tuple[str, ...]] = {s: () for s in alignment.sigla}
-        readings[siglum] = tuple(alignment.unit_text(unit, siglum).split("\n"))
-        app = _block_app(body.loose(), f"{unit_id}.{siglum}", "moved", readings, alignment.sigla)
+        app = _sub(body.loose(), "app", n=f"{unit_id}.{siglum}", type="moved")
         app.set(XML_ID, _moved_id(unit_id, siglum))
         app.set("corresp", f"#{ID_PREFIX}{unit_id}")
+        others = [s for s in alignment.sigla if s != siglum]
+        _readings(app, alignment, [siglum], [unit], pages, {"": others})
 
 
 # --- page breaks -----------------------------------------------------------------------------------
@@ -291,11 +391,14 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
     list_wit = _sub(_sub(file_desc, "sourceDesc"), "listWit")
     for nw in alignment.witnesses:
         source = nw.witness
-        witness = _sub(list_wit, "witness", xml_id=source.siglum, n=source.siglum)
+        role = {"ana": BASE_ROLE} if nw.siglum == alignment.base else {}
+        witness = _sub(list_wit, "witness", xml_id=source.siglum, n=source.siglum, **role)
         _sub(witness, "idno", source.path, type="path")
         _sub(witness, "idno", source.sha256, type="sha256")
         if source.kind:
             _sub(witness, "idno", source.kind, type="kind")
+        if nw.profile:
+            _sub(witness, "idno", nw.profile, type="profile")
     encoding = _sub(header, "encodingDesc")
     application = _sub(_sub(encoding, "appInfo"), "application", ident="aligner", version=__version__)
     _sub(application, "label", "aligner")
@@ -303,6 +406,8 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
     for status, description in CATEGORIES.items():
         category = _sub(taxonomy, "category", xml_id=f"{ID_PREFIX}{status.value}")
         _sub(category, "catDesc", f"{status.value}: {description}")
+    roles = _sub(_sub(encoding, "classDecl"), "taxonomy", xml_id=f"{ID_PREFIX}roles")
+    _sub(_sub(roles, "category", xml_id=BASE_ROLE[1:]), "catDesc", "base: the witness whose order and structure lead")
     chars = sorted(set(forbidden))
     if chars:
         decl = _sub(encoding, "charDecl")
@@ -314,6 +419,26 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
 
 def _forbidden(alignment: Alignment) -> set[str]:
     return {m.group() for w in alignment.witnesses for m in NOT_XML.finditer(w.text)}
+
+
+def _runs(alignment: Alignment) -> Iterable[tuple[int, list[Unit]]]:
+    """Units one by one, except that consecutive units the same witnesses lack come as one run."""
+    run: list[Unit] = []
+    start = 0
+    for n, unit in enumerate(alignment.units):
+        absent = _absent(alignment, unit)
+        joins = run and absent and not unit.moved and not run[0].moved and absent == _absent(alignment, run[0])
+        if run and not joins:
+            yield start, run
+            run = []
+        if not run:
+            start = n
+        run.append(unit)
+        if not absent:
+            yield start, run
+            run = []
+    if run:
+        yield start, run
 
 
 def build(alignment: Alignment) -> etree._Element:
@@ -329,10 +454,15 @@ def build(alignment: Alignment) -> etree._Element:
     moved = alignment.moved_places()
     pages = _page_breaks(alignment)
     units = {u.id: u for u in alignment.units}
-    _emit_moved(body, units, moved.get("", []))
-    for unit in alignment.units:
-        _block(body, unit, pages.get(unit.id, []))
-        _emit_moved(body, units, moved.get(unit.id, []))
+    span = _Span.of(alignment)
+    _emit_moved(body, units, moved.get("", []), pages)
+    for at, run in _runs(alignment):
+        if _absent(alignment, run[0]):
+            _run(body, run, pages, span, at)
+        else:
+            _whole(body, run[0], pages)
+        for unit in run:
+            _emit_moved(body, units, moved.get(unit.id, []), pages)
     return root
 
 
