@@ -86,6 +86,31 @@ class AlignerGroup(click.Group):
         return result
 
 
+INPUT_FORMATS = click.Choice(["text", "pdf", "html", "docx", "tei"])
+
+
+def reading_options(func: F, *, format_option: str = "--format") -> F:
+    """How witnesses are read: force a format (else recognised), force an encoding (else detected)."""
+    func = click.option(
+        format_option,
+        "input_format",
+        type=INPUT_FORMATS,
+        default=None,
+        help="Read the witnesses as this format (default: recognised from content and name).",
+    )(func)
+    return click.option(
+        "--encoding",
+        metavar="NAME",
+        default=None,
+        help="Read text witnesses in this encoding (default: detected; e.g. gb18030, big5, shift_jis).",
+    )(func)
+
+
+def check_reading_options(func: F) -> F:
+    """``check`` keeps ``--format`` for its findings: the input format is ``--input-format`` there."""
+    return reading_options(func, format_option="--input-format")
+
+
 def normalize_options(func: F) -> F:
     """Options shared by every command that normalizes witnesses."""
     func = click.option(
@@ -115,6 +140,25 @@ def witness_options(func: F) -> F:
 
 def _config(profile: str | None, no_reflow: bool, no_spacing: bool) -> NormalizeConfig:
     return NormalizeConfig(profile=profile, reflow=not no_reflow, spacing=not no_spacing)
+
+
+def _options(flags: dict[str, Any]) -> Options:
+    """The pipeline options that a command's flags ask for."""
+    return Options(
+        normalize=_config(flags["profile"], flags["no_reflow"], flags["no_spacing"]),
+        base=flags.get("base"),
+        orthographic=not flags.get("no_orthographic", False),
+        format=flags.get("input_format"),
+        encoding=flags.get("encoding"),
+    )
+
+
+def _warn(witnesses: Sequence[Any], quiet: bool) -> None:
+    if quiet:
+        return
+    for witness in witnesses:
+        for warning in witness.warnings:
+            _stderr(f"aligner: warning: {warning}")
 
 
 def _size(path: str) -> int:
@@ -167,30 +211,28 @@ def main() -> None:
 @click.argument("input", type=str)
 @click.option("-o", "--output", default="-", metavar="FILE", help="Where to write (default: stdout).")
 @click.option("--furniture", is_flag=True, help="List removed running heads and page numbers on stderr.")
+@reading_options
 @normalize_options
-def normalize(
-    input: str,
-    output: str,
-    furniture: bool,
-    quiet: bool,
-    no_reflow: bool,
-    no_spacing: bool,
-    profile: str | None,
-) -> None:
+def normalize(input: str, output: str, furniture: bool, quiet: bool, **flags: Any) -> None:
     """Repair PDF layout and spacing: one paragraph per line.
+
+    INPUT is a text, PDF, HTML, DOCX or TEI file, or - for standard input.
 
     \b
     Examples:
       aligner normalize corpora/nhrap-2021-2025/pdf.txt
-      aligner normalize scan.txt -o clean.txt --profile en --furniture
+      aligner normalize plan.pdf -o plan.txt --furniture
+      aligner normalize scan.txt -o clean.txt --profile en --encoding cp1252
     """
     targets = plan_outputs({"--output": output}, [input])
+    options = _options(flags)
     with progress([input], quiet, steps=2) as step:
         step("reading")
-        witness = read_witness(input)
+        witness = read_witness(input, format=options.format, encoding=options.encoding)
         step("normalizing")
-        result = normalize_witness(witness, _config(profile, no_reflow, no_spacing))
+        result = normalize_witness(witness, options.normalize)
     write_outputs([(targets["--output"], (result.text + "\n" if result.text else "").encode("utf-8"))])
+    _warn([result], quiet)
     if furniture:
         for item in result.furniture:
             _stderr(f"{input}:{item.line}:1: {item.kind}: removed {item.text!r} (page {item.page + 1})")
@@ -219,41 +261,47 @@ def _align(witnesses: Sequence[str], sigla: str | None, options: Options, quiet:
 @click.option("--tei", "tei_out", metavar="FILE", help="Write a TEI P5 parallel-segmentation document.")
 @click.option("--html", "html_out", metavar="FILE", help="Write a self-contained HTML report.")
 @click.option("--csv", "csv_out", metavar="FILE", help="Write the alignment table as CSV.")
+@reading_options
 @normalize_options
 def align(
     witnesses: tuple[str, ...],
     sigla: str | None,
-    base: str | None,
-    no_orthographic: bool,
     json_out: str | None,
     tei_out: str | None,
     html_out: str | None,
     csv_out: str | None,
     quiet: bool,
-    no_reflow: bool,
-    no_spacing: bool,
-    profile: str | None,
+    **flags: Any,
 ) -> None:
     """Align two or more editions paragraph by paragraph and find their variants.
 
+    Each WITNESS is a text, PDF, HTML, DOCX or TEI file (- for standard input, once).
+
     \b
     Examples:
+      aligner align web.html plan.pdf --html report.html
       aligner align web.txt pdf.txt --json alignment.json --tei edition.xml
       aligner align a.txt b.txt c.txt --sigla A,B,C --base B --html report.html
     """
     if len(witnesses) < 2:
         raise UsageError("align needs at least two witnesses")
+    _one_stdin(witnesses)
     asked = {"json": json_out, "csv": csv_out, "tei": tei_out, "html": html_out}
     paths = {f"--{name}": path for name, path in asked.items() if path is not None}
     planned = plan_outputs(paths, witnesses)
     targets = {option[2:]: target for option, target in planned.items()}
-    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base, orthographic=not no_orthographic)
-    alignment = _align(witnesses, sigla, options, quiet)
+    alignment = _align(witnesses, sigla, _options(flags), quiet)
     _write_exports(alignment, targets)
+    _warn(alignment.witnesses, quiet)
     if not quiet and not any(t.is_stdout for t in targets.values()):
         from aligner.export.overview import render as overview
 
         out(printable_lines(overview(alignment)))
+
+
+def _one_stdin(witnesses: Sequence[str]) -> None:
+    if sum(1 for w in witnesses if w == "-") > 1:
+        raise UsageError("standard input ('-') can be only one of the witnesses")
 
 
 def printable_lines(text: str) -> str:
@@ -291,19 +339,16 @@ def _allowed(allow: Sequence[str]) -> frozenset[str]:
     help="How findings are written: text lines, JSON, GitHub annotations, GitLab Code Quality, SARIF 2.1.0, JUnit XML.",
 )
 @click.option("-o", "--output", default="-", metavar="FILE", help="Write the findings to FILE (default: stdout).")
+@check_reading_options
 @normalize_options
 def check(
     witnesses: tuple[str, ...],
     sigla: str | None,
-    base: str | None,
-    no_orthographic: bool,
     allow: tuple[str, ...],
     output_format: str,
     output: str,
     quiet: bool,
-    no_reflow: bool,
-    no_spacing: bool,
-    profile: str | None,
+    **flags: Any,
 ) -> None:
     """Check that editions say the same thing (for CI): exit 0 if they agree, 1 if not.
 
@@ -323,9 +368,10 @@ def check(
     allowed = _allowed(allow)
     if len(witnesses) < 2:
         raise UsageError("check needs at least two witnesses")
+    _one_stdin(witnesses)
     target = plan_outputs({"--output": output}, witnesses)["--output"]
-    options = Options(normalize=_config(profile, no_reflow, no_spacing), base=base, orthographic=not no_orthographic)
-    alignment = _align(witnesses, sigla, options, quiet)
+    alignment = _align(witnesses, sigla, _options(flags), quiet)
+    _warn(alignment.witnesses, quiet)
     found = findings(alignment, allowed)
     write_outputs([(target, render(found, alignment, output_format, quiet=quiet).encode("utf-8"))])
     sys.exit(1 if found else 0)

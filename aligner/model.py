@@ -17,9 +17,11 @@ from aligner.text import LineIndex, OffsetMap
 
 __all__ = [
     "Alignment",
+    "Block",
     "BlockKind",
     "Counts",
     "Furniture",
+    "LaidLine",
     "NormalizedWitness",
     "PageBreak",
     "Paragraph",
@@ -58,8 +60,34 @@ class UnitStatus(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Block:
+    """What a structured format (HTML, DOCX, TEI) says of one paragraph: its kind and heading level."""
+
+    kind: BlockKind
+    level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LaidLine:
+    """Where a line of a paged document stands on its page (PDF), in points from the top left."""
+
+    page: int  # 0-based
+    left: float  # where its first character begins
+    right: float  # where its last character ends
+    baseline: float
+    size: float  # the font size most of its characters have
+
+
+@dataclass(frozen=True, slots=True)
 class Witness:
-    """One edition as read from disk: decoded text (newlines as ``\\n``, form feeds kept)."""
+    """One edition as read from disk.
+
+    ``source`` is the file as text (newlines as ``\\n``, form feeds kept between pages):
+    what line:column positions count in. A format that is not plain text also gives
+    ``text``, the edition's own text as its reader extracted it, with ``extraction``
+    mapping it back into ``source``; ``blocks`` when the format marks every paragraph
+    (one per line of ``text``), ``layout`` when it says where each line of a page stands.
+    """
 
     siglum: str
     path: str
@@ -68,6 +96,16 @@ class Witness:
     encoding: str
     source: str
     kind: str = ""  # "web", "pdf", ... from a manifest when there is one
+    format: str = "text"
+    text: str | None = None
+    extraction: OffsetMap | None = None
+    blocks: tuple[Block, ...] | None = None
+    layout: tuple[LaidLine, ...] | None = None
+
+    @property
+    def body(self) -> str:
+        """What normalization starts from: the extracted text, or the source itself."""
+        return self.source if self.text is None else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +180,11 @@ class NormalizedWitness:
     page_breaks: tuple[PageBreak, ...] = ()
     profile: str = ""
     recorded: Mapping[tuple[int, int], SourceSpan] = field(default_factory=dict, repr=False)
+    warnings: tuple[str, ...] = ()  # what normalization did that the user should hear of (dropped controls)
     lines: LineIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lines", LineIndex(self.witness.source))
+        object.__setattr__(self, "lines", LineIndex(self.witness.source, by_page=self.witness.format == "pdf"))
 
     @property
     def siglum(self) -> str:
@@ -172,7 +211,8 @@ class NormalizedWitness:
         exact = self.offsets.is_exact(start, end) if end > start else self.offsets.is_exact(start, start + 1)
         line, column = self.lines.position(first)
         end_line, end_column = self.lines.position(last)
-        return SourceSpan(first, last, line, column, end_line, end_column, self.page_at(start), exact)
+        page = self.lines.page(first) if self.witness.format == "pdf" else self.page_at(start)
+        return SourceSpan(first, last, line, column, end_line, end_column, page, exact)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that normalized ``offset`` lies on, for a paged witness."""

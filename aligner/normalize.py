@@ -14,6 +14,7 @@ digit or a CJK character unless the profile says so (``fold_width``).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -21,10 +22,10 @@ from dataclasses import dataclass, replace
 import regex
 
 from aligner.model import NormalizedWitness, PageBreak, Witness
-from aligner.reflow import ReflowResult, reflow_edits, unwrapped_edits
+from aligner.reflow import ReflowResult, given_edits, laid_out_edits, reflow_edits, unwrapped_edits
 from aligner.rules import HSPACE, Profile, SpacingStyle, detect_profile, get_profile
 from aligner.segment import segment
-from aligner.text import Edit, OffsetMap, apply_edits
+from aligner.text import Edit, LineIndex, OffsetMap, apply_edits
 
 __all__ = ["NormalizeConfig", "normalize_text", "normalize_witness", "note_edits", "spacing_edits", "width_edits"]
 
@@ -111,31 +112,59 @@ def _page_breaks(reflow: ReflowResult, offsets: OffsetMap) -> tuple[PageBreak, .
     return tuple(sorted(hard + soft, key=lambda b: b.offset))
 
 
+CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def control_edits(text: str) -> list[Edit]:
+    """Drop stray control characters (an escape, a NUL) that no edition means as text."""
+    return [Edit(m.start(), m.end(), "", rule="control-character") for m in CONTROL.finditer(text)]
+
+
+def _layout_edits(witness: Witness, profile: Profile, reflow: bool) -> ReflowResult:
+    """Where paragraphs end, by what the format knows: given (HTML, DOCX, TEI), laid out (PDF), or guessed."""
+    body = witness.body
+    if witness.blocks is not None:
+        return given_edits(body)
+    if witness.layout is not None and reflow:
+        return laid_out_edits(body, witness.layout, profile)
+    return reflow_edits(body, profile) if reflow else unwrapped_edits(body, profile)
+
+
 def normalize_witness(witness: Witness, config: NormalizeConfig | None = None) -> NormalizedWitness:
     """Reflow, space and segment one witness; the result keeps the map back to its source."""
     config = config or NormalizeConfig()
-    profile = config.resolve(witness.source)
-    source = witness.source
-    reflow = reflow_edits(source, profile) if config.reflow else unwrapped_edits(source, profile)
-    text, offsets = apply_edits(source, reflow.edits)
-    steps: list[Callable[[str], list[Edit]]] = [lambda t: note_edits(t, profile)]
+    body = witness.body
+    profile = config.resolve(body)
+    extraction = witness.extraction or OffsetMap.identity(len(body))
+    controls = control_edits(body)
+    lines = LineIndex(witness.source)
+    warnings = tuple(
+        f"{witness.path}:{':'.join(map(str, lines.position(extraction.source_start(e.start))))}: "
+        f"dropped control character U+{ord(body[e.start]):04X}"
+        for e in controls
+    )
+    clean, cleaning = apply_edits(body, controls) if controls else (body, OffsetMap.identity(len(body)))
+    layout = _layout_edits(dataclasses.replace(witness, text=clean), profile, config.reflow)
+    steps: list[Callable[[str], list[Edit]]] = [lambda t: list(layout.edits), lambda t: note_edits(t, profile)]
     if config.spacing:
         steps.append(lambda t: spacing_edits(t, profile))
     if profile.fold_width:
         steps.append(width_edits)
+    text, local = clean, OffsetMap.identity(len(clean))  # local: the text so far -> clean
     for step in steps:
         edits = step(text)
         if edits:
             text, later = apply_edits(text, edits)
-            offsets = offsets.compose(later)
+            local = local.compose(later)
     return NormalizedWitness(
         witness=witness,
         text=text,
-        paragraphs=segment(text, profile),
-        offsets=offsets,
-        furniture=reflow.furniture,
-        page_breaks=_page_breaks(reflow, offsets),
+        paragraphs=segment(text, profile, witness.blocks),
+        offsets=extraction.compose(cleaning).compose(local),
+        furniture=layout.furniture,
+        page_breaks=_page_breaks(layout, local),
         profile=profile.name,
+        warnings=warnings,
     )
 
 

@@ -35,6 +35,7 @@ class Source:
     kind: str = ""
     label: str = ""
     sha256: str = ""
+    format: str | None = None  # forced reader; None: recognised from the content and the name
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +46,18 @@ class Options:
     base: str | None = None
     title: str = ""
     orthographic: bool = True  # False: variant character forms are substantive differences
+    format: str | None = None  # force one reader for every witness (text, pdf, html, docx, tei)
+    encoding: str | None = None  # force one text encoding
 
 
 def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) -> list[str]:
-    """Sigla for ``paths``: given (comma-separated or a list) or the file stems, unique."""
+    """Sigla for ``paths``: given (comma-separated or a list), or the file stems (whole file names
+    where two stems are the same), unique."""
     if sigla is None:
         names = [siglum_for(p) for p in paths]
+        clashing = {n for n in names if names.count(n) > 1}
+        # web.txt and web.html: the whole file name tells them apart
+        names = [siglum_for(Path(str(p)).name + ".x") if n in clashing else n for p, n in zip(paths, names, strict=True)]
     else:
         names = [s.strip() for s in sigla.split(",")] if isinstance(sigla, str) else list(sigla)
         if len(names) != len(paths):
@@ -60,9 +67,15 @@ def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) 
     return names
 
 
-def _read(source: Source) -> Witness:
+def _read(source: Source, options: Options) -> Witness:
     try:
-        witness = read_witness(source.path, source.siglum, kind=source.kind)
+        witness = read_witness(
+            source.path,
+            source.siglum,
+            kind=source.kind,
+            format=source.format or options.format,
+            encoding=options.encoding,
+        )
     except InputError as err:
         if not source.label:
             raise
@@ -90,7 +103,7 @@ def align_sources(
         raise UsageError(f"--base {options.base!r} is not one of the sigla {', '.join(sigla)}")
     step = on_step or (lambda _msg: None)
     step("reading")
-    witnesses = [_read(source) for source in sources]
+    witnesses = [_read(source, options) for source in sources]
     normalized: list[NormalizedWitness] = []
     for witness in witnesses:
         step(f"normalizing {witness.siglum}")

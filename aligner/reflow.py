@@ -22,18 +22,27 @@ from __future__ import annotations
 import itertools
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import regex
 
-from aligner.model import BlockKind, Furniture
-from aligner.rules import CJK, HSPACE, PAGE_NUMBER, Profile
+from aligner.model import BlockKind, Furniture, LaidLine
+from aligner.rules import CJK, HSPACE, NUMBER_JOIN, PAGE_NUMBER, Profile
 from aligner.segment import classify_paragraph
 from aligner.text import Edit
 
-__all__ = ["Layout", "Line", "ReflowResult", "reflow_edits", "scan_lines", "unwrapped_edits"]
+__all__ = [
+    "Layout",
+    "Line",
+    "ReflowResult",
+    "given_edits",
+    "laid_out_edits",
+    "reflow_edits",
+    "scan_lines",
+    "unwrapped_edits",
+]
 
 WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
 TRAILING_SPACE = regex.compile(rf"{HSPACE}+$")
@@ -287,8 +296,10 @@ def _token_width(line: Line, profile: Profile) -> int:
 
 
 def _joiner(left: str, right: str) -> str:
-    """Lines join with nothing between CJK characters, with one space between Latin words."""
-    return "" if CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None else " "
+    """Lines join with nothing between CJK characters or the parts of a number, with one space between words."""
+    if CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None:
+        return ""
+    return "" if NUMBER_JOIN.match(left[-1] + right[0]) else " "
 
 
 LATIN_SLACK = 10  # a tenth of the line: how far character counts stray from set widths
@@ -380,39 +391,128 @@ def _dehyphenate(a: Line, b: Line, profile: Profile, vocabulary: set[str]) -> st
     return ""
 
 
-def reflow_edits(source: str, profile: Profile) -> ReflowResult:
-    """The edits that turn ``source`` into one paragraph per line, and what was removed."""
+class _Decides(Protocol):
+    def decide(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool: ...
+
+
+def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout], _Decides]) -> ReflowResult:
+    """Edits that make one paragraph a line, with ``decider`` saying where paragraphs end."""
     lines = scan_lines(source, profile)
     pages = (lines[-1].page + 1) if lines else 1
     furniture = find_furniture(lines, pages)
     body = [line for i, line in enumerate(lines) if i not in furniture]
     layout = learn_layout(body, profile, pages)
+    decide = decider(body, layout).decide
     vocabulary = _vocabulary(source) if profile.hyphenation else set()
-    decider = _Decider(layout, profile)
     edits: list[Edit] = []
     page_starts: list[tuple[int, str]] = []
     soft_breaks: list[int] = []
     numbers = {f.page: f.text for f in furniture.values() if f.kind == "page-number"}
     if body and body[0].start > 0:
-        edits.append(Edit(0, body[0].start, ""))
+        edits.append(Edit(0, body[0].start, "", rule="leading-furniture" if furniture else "leading-space"))
     for k, (a, b) in enumerate(itertools.pairwise(body)):
         same_page = a.page == b.page
         if not same_page:
             page_starts.append((b.start, numbers.get(b.page, str(b.page + 1))))
-        is_break = decider.decide(a, b, same_page, k + 2 == len(body))
-        if is_break:
-            edits.append(Edit(a.end, b.start, "\n"))
+        if decide(a, b, same_page, k + 2 == len(body)):
+            edits.append(Edit(a.end, b.start, "\n", rule="paragraph-end"))
             continue
         if same_page and b.blank_before:
             soft_breaks.append(b.start)
         hyphen = _dehyphenate(a, b, profile, vocabulary)
         if hyphen is not None:
-            edits.append(Edit(a.end - 1, b.start, hyphen))
+            edits.append(Edit(a.end - 1, b.start, hyphen, rule="hyphen-join" if not hyphen else "hyphen-kept"))
         else:
-            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text)))
+            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text), rule="line-join"))
     if body and body[-1].end < len(source):
-        edits.append(Edit(body[-1].end, len(source), ""))
+        edits.append(Edit(body[-1].end, len(source), "", rule="trailing-space"))
     return ReflowResult(tuple(edits), tuple(furniture.values()), layout, tuple(page_starts), tuple(soft_breaks))
+
+
+def reflow_edits(source: str, profile: Profile) -> ReflowResult:
+    """The edits that turn ``source`` into one paragraph per line, and what was removed."""
+    return _reflow(source, profile, lambda _body, layout: _Decider(layout, profile))
+
+
+class _Placed:
+    """Decides paragraph ends in a PDF from where its lines stand on the page.
+
+    Strongest first: a soft hyphen joins; a change of font size, extra space above a
+    line, an indented line, or a line that stops well short of the page's right edge ends
+    a paragraph; a numbered heading on a line of its own stands alone. Measures are
+    learned from the body text: its font size (the "em"), its line spacing, and each
+    page's margins.
+    """
+
+    def __init__(self, body: list[Line], layout: Sequence[LaidLine], profile: Profile) -> None:
+        self.profile = profile
+        self.at = {line.number: layout[n] for n, line in enumerate(body)}
+        laid = [self.at[line.number] for line in body]
+        sizes = Counter(round(line.size, 1) for line in laid)
+        self.em = sizes.most_common(1)[0][0] if sizes else 10.0
+        body_lines = [line for line in laid if abs(line.size - self.em) <= 0.15 * self.em] or laid
+        steps = [
+            b.baseline - a.baseline
+            for a, b in itertools.pairwise(body_lines)
+            if a.page == b.page and 0 < b.baseline - a.baseline < 3 * self.em
+        ]
+        self.spacing = sorted(steps)[len(steps) // 2] if steps else 1.2 * self.em
+        self.margin: dict[int, float] = {}
+        self.edge: dict[int, float] = {}
+        for line in body_lines:
+            self.margin[line.page] = min(self.margin.get(line.page, line.left), line.left)
+            self.edge[line.page] = max(self.edge.get(line.page, line.right), line.right)
+        # Do first-line indents mark the paragraphs? Then a line that stops short before a
+        # line that is not indented only ended early (a long word, narrow digits).
+        after_short = [self._indented(b) for a, b in itertools.pairwise(body) if self._short(self.at[a.number], b.text)]
+        self.indents = len(after_short) >= 3 and sum(after_short) >= 0.8 * len(after_short)
+
+    def _indented(self, line: Line) -> bool:
+        laid = self.at[line.number]
+        return laid.left > self.margin.get(laid.page, laid.left) + 0.6 * self.em
+
+    def _short(self, line: LaidLine, next_text: str) -> bool:
+        """The line stops where the next line's first word would still have fitted."""
+        room = self.edge.get(line.page, line.right) - line.right
+        if self.profile.wide_ambiguous and next_text[:1] > "\u2e80":
+            return room >= 1.5 * self.em
+        word = len(next_text.split()[0]) if next_text.split() else 1
+        return room >= (0.5 * word + 0.6) * self.em
+
+    def decide(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
+        del b_is_last
+        profile = self.profile
+        la, lb = self.at[a.number], self.at[b.number]
+        if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
+            return False
+        if abs(la.size - lb.size) > 0.15 * self.em:
+            return True
+        if same_page and lb.baseline - la.baseline > 1.3 * self.spacing:
+            return True
+        hanging = la.left < lb.left and profile.starts_paragraph.match(a.text) is not None
+        if self._indented(b) and not hanging:
+            return True
+        ends_sentence = a.text[-1] in profile.sentence_end
+        if self._short(la, b.text) and (not self.indents or ends_sentence):
+            return True
+        if profile.starts_paragraph.match(b.text) is None:
+            return False
+        if ends_sentence:
+            return True  # a list item or numbered clause after a sentence end
+        heading = classify_paragraph(b.text, profile)[0] is BlockKind.HEAD
+        return heading and self._short(lb, "\u4e00" if profile.wide_ambiguous else "word")
+
+
+def laid_out_edits(source: str, layout: Sequence[LaidLine], profile: Profile) -> ReflowResult:
+    """Paragraph ends in a PDF, from where its lines stand on the page (one ``layout`` per non-blank line)."""
+    return _reflow(source, profile, lambda body, _layout: _Placed(body, _body_layout(source, layout, body), profile))
+
+
+def _body_layout(source: str, layout: Sequence[LaidLine], body: list[Line]) -> list[LaidLine]:
+    """The layout of the body lines (furniture left out), by their place among all non-blank lines."""
+    numbers = [n for n, raw in enumerate(source.split("\n")) if raw.strip()]
+    index = {number: k for k, number in enumerate(numbers)}
+    return [layout[index[line.number]] for line in body]
 
 
 def unwrapped_edits(source: str, profile: Profile) -> ReflowResult:
@@ -432,3 +532,9 @@ def _vocabulary(source: str) -> set[str]:
     return {w.lower() for w in regex.findall(r"\p{L}+(?:-\p{L}+)*", source)} | {
         w.lower() for w in regex.findall(r"\p{L}+", source)
     }
+
+
+def given_edits(text: str) -> ReflowResult:
+    """A format that marks its paragraphs (HTML, DOCX, TEI) was read one paragraph a line: nothing to decide."""
+    del text
+    return ReflowResult((), (), Layout(False, 0, 0, 1), (), ())

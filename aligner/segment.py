@@ -7,7 +7,9 @@ structure rules, which are data in :mod:`aligner.rules`.
 
 from __future__ import annotations
 
-from aligner.model import BlockKind, Paragraph
+from collections.abc import Sequence
+
+from aligner.model import Block, BlockKind, Paragraph
 from aligner.rules import Profile, StructureRule
 
 __all__ = ["classify_paragraph", "segment"]
@@ -34,12 +36,22 @@ def _fits(rule: StructureRule, text: str, profile: Profile) -> bool:
     return not (rule.no_final and text[-1] in profile.sentence_end + "，,")
 
 
-def segment(text: str, profile: Profile) -> tuple[Paragraph, ...]:
-    """Split normalized text (paragraphs joined by ``\\n``) into located, classified paragraphs."""
+def segment(text: str, profile: Profile, blocks: Sequence[Block] | None = None) -> tuple[Paragraph, ...]:
+    """Split normalized text (paragraphs joined by ``\\n``) into located, classified paragraphs.
+
+    ``blocks``, from a format that marks its paragraphs, decide the kind where they say
+    more than "paragraph" (an ``h2`` is a heading whatever its words); the profile's
+    rules decide the rest.
+    """
     paragraphs: list[Paragraph] = []
     start = 0
     for index, line in enumerate(text.split("\n") if text else []):
-        kind, level = classify_paragraph(line, profile)
+        given = blocks[index] if blocks is not None and index < len(blocks) else None
+        kind: BlockKind
+        if given is not None and given.kind is not BlockKind.P:
+            kind, level = given.kind, given.level
+        else:
+            kind, level = classify_paragraph(line, profile)
         paragraphs.append(Paragraph(index, line, kind, level, start, start + len(line)))
         start += len(line) + 1
     return tuple(paragraphs)

@@ -75,6 +75,32 @@ class OffsetMap:
         """The map of a step that changed nothing."""
         return cls([0], [0], [length], [True], length, length)
 
+    @classmethod
+    def from_pieces(cls, pieces: Iterable[tuple[str, int, int, bool]], src_length: int) -> tuple[str, OffsetMap]:
+        """Text assembled from pieces ``(text, source start, source end, exact)``, and its map.
+
+        How a reader that extracts text from markup records where every piece came from:
+        text copied from the file is exact, an entity or a generated separator is not.
+        """
+        out_starts: list[int] = []
+        src_starts: list[int] = []
+        src_ends: list[int] = []
+        exact: list[bool] = []
+        parts: list[str] = []
+        out = 0
+        for text, start, end, same in pieces:
+            if not text:
+                continue
+            out_starts.append(out)
+            src_starts.append(start)
+            src_ends.append(end)
+            exact.append(same and end - start == len(text))
+            parts.append(text)
+            out += len(text)
+        if not out_starts:
+            return "", cls([0], [0], [0], [True], 0, src_length)
+        return "".join(parts), cls(out_starts, src_starts, src_ends, exact, out, src_length)
+
     def __len__(self) -> int:
         return len(self.out_starts)
 
@@ -173,6 +199,13 @@ class OffsetMap:
         return OffsetMap(out_starts, src_starts, src_ends, exact, later.out_length, self.src_length)
 
 
+def _all(text: str, char: str) -> Iterable[int]:
+    pos = text.find(char)
+    while pos >= 0:
+        yield pos
+        pos = text.find(char, pos + 1)
+
+
 def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
     """Apply non-overlapping edits (sorted by start) and return the new text with its map.
 
@@ -216,13 +249,19 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, OffsetMap]:
 class LineIndex:
     """Source offsets to 1-based ``(line, column)``, columns counted in code points.
 
+    With ``by_page``, lines are counted from the top of each page (pages end at form
+    feeds), as a reader of a PDF counts them; :meth:`page` says which page.
+
     >>> LineIndex("ab\\ncd").position(3)
     (2, 1)
+    >>> paged = LineIndex("a\\nb\\n\\fc", by_page=True)
+    >>> paged.position(5), paged.page(5)
+    ((1, 1), 2)
     """
 
-    __slots__ = ("_starts",)
+    __slots__ = ("_by_page", "_page_lines", "_pages", "_starts")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, by_page: bool = False) -> None:
         starts = [0]
         find = text.find
         pos = find("\n")
@@ -230,10 +269,23 @@ class LineIndex:
             starts.append(pos + 1)
             pos = find("\n", pos + 1)
         self._starts: Sequence[int] = starts
+        self._by_page = by_page
+        self._pages: list[int] = [m + 1 for m in _all(text, "\f")] if by_page else []
+        # the line index that each page's first line has (the line after its form feed)
+        self._page_lines = [bisect_right(starts, p) for p in self._pages]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect_right(self._starts, offset) - 1
-        return line + 1, offset - self._starts[line] + 1
+        column = offset - self._starts[line] + 1
+        page = bisect_right(self._pages, offset) - 1
+        if page >= 0:
+            line -= self._page_lines[page] - 1
+            column = offset - max(self._starts[bisect_right(self._starts, offset) - 1], self._pages[page]) + 1
+        return line + 1, column
+
+    def page(self, offset: int) -> int | None:
+        """The 1-based page of ``offset``, when lines are counted by page."""
+        return bisect_right(self._pages, offset) + 1 if self._by_page else None
 
     def line_start(self, line: int) -> int:
         """Offset of the first character of 1-based ``line``."""

@@ -1,108 +1,134 @@
-"""Reading editions from disk: bytes to text, with every refusal explained.
+"""Reading editions: any format aligner knows, to one :class:`~aligner.model.Witness`.
 
-Encodings are tried in a fixed order, most specific first: a BOM decides (UTF-8,
-UTF-16 LE/BE); then strict UTF-8; then GB18030, a superset of GBK and GB2312, which is
-what Chinese government files that are not UTF-8 nearly always are. GB18030 can decode
-almost any byte string, so it is accepted only when the result reads as text
-(mostly CJK and ASCII, no control characters). CRLF and CR become ``\\n``; form feeds
-stay, because they are the page boundaries that pdftotext writes.
+The format is recognised from the content first (a PDF's ``%PDF-``, a DOCX's zip, a TEI
+or HTML root), then from the extension, and ``format=`` forces one. Each format has its
+reader in :mod:`aligner.readers`; all give a witness whose offset map leads back into the
+file as the user has it. ``-`` is standard input.
+
+>>> detect_format(b"%PDF-1.7 ...", "plan"), detect_format(b"<!DOCTYPE html><html>", "x")
+('pdf', 'html')
+>>> detect_format(b"plain words", "a.txt"), detect_format(b"<?xml version='1.0'?><TEI>", "e.xml")
+('text', 'tei')
 """
 
 from __future__ import annotations
 
-import codecs
+import dataclasses
 import hashlib
 from collections.abc import Callable
+from importlib import import_module
 from pathlib import Path
 
 import regex
 
-from aligner.errors import DecodeError, InputError
-from aligner.io import read_input
+from aligner.errors import DecodeError, InputError, UsageError
+from aligner.io import STDIO, read_input
 from aligner.model import Witness
+from aligner.readers.text import decode, utf16_without_bom
 
-__all__ = ["decode", "read_witness", "siglum_for"]
+__all__ = ["EXTENSIONS", "FORMATS", "decode", "detect_format", "read_witness", "siglum_for"]
 
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-# Control characters that never occur in text (tab, newline, CR and form feed do).
-BINARY_CONTROL = regex.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 NCNAME = regex.compile(r"^[\p{L}_][\p{L}\p{N}._-]*$")
-SAMPLE = 65_536
+# format -> the reader module with ``read(data, path, siglum, encoding) -> Witness``
+FORMATS = {
+    "text": "",
+    "pdf": "aligner.readers.pdf",
+    "html": "aligner.readers.html",
+    "docx": "aligner.readers.docx",
+    "tei": "aligner.readers.tei",
+}
+EXTENSIONS = {
+    ".txt": "text",
+    ".text": "text",
+    ".pdf": "pdf",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".docx": "docx",
+    ".xml": "tei",
+    ".tei": "tei",
+}
+HTML_START = regex.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", regex.I | regex.S
+)
+TEI_ROOT = regex.compile(rb"<(?:TEI|teiCorpus)[\s>]")
+XML_START = regex.compile(rb"^\s*<(?:\?xml|[A-Za-z])")
 
 
-def _looks_like_text(text: str) -> bool:
-    sample = text[:SAMPLE]
-    if not sample:
-        return True
-    bad = len(BINARY_CONTROL.findall(sample))
-    odd = len(regex.findall(r"[\p{Co}\p{Cn}\x80-\x9f]", sample))
-    return bad == 0 and odd * 100 <= len(sample)
-
-
-def decode(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
-    """Decode ``data`` to text with newlines as ``\\n``; return ``(text, encoding)``."""
-    if b"\x00" in data[:SAMPLE] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise DecodeError(path, "binary data, not text", "give a plain-text edition, e.g. from pdftotext")
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            try:
-                return _newlines(data.decode(encoding)), encoding
-            except UnicodeDecodeError as err:
-                raise DecodeError(path, f"invalid {encoding} at byte {err.start}", "re-save the file") from None
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if _looks_like_text(text):
-            return _newlines(text), encoding
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        where = f"undecodable bytes at offset {err.start}"
-    else:
-        where = "control characters that do not occur in text"
-    raise DecodeError(path, f"{where}: not UTF-8, UTF-16 or GB18030 text", "convert it to UTF-8")
-
-
-def _newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+def detect_format(head: bytes, path: str | Path) -> str:
+    """``text``, ``pdf``, ``html``, ``docx`` or ``tei``: by the first bytes, then by the extension."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04") and (b"word/" in head or Path(str(path)).suffix.lower() == ".docx"):
+        return "docx"
+    if HTML_START.match(head[:4096]):
+        return "html"
+    if XML_START.match(head) and TEI_ROOT.search(head[:4096]):
+        return "tei"
+    return EXTENSIONS.get(Path(str(path)).suffix.lower(), "text")
 
 
 def siglum_for(path: str | Path) -> str:
-    """The default siglum: the file's stem, made a valid XML NCName."""
+    """The default siglum: the file's stem, made a valid XML NCName (``stdin`` for ``-``)."""
+    if str(path) == STDIO:
+        return "stdin"
     stem = regex.sub(r"[^\p{L}\p{N}._-]+", "-", Path(path).stem).strip("-") or "w"
     return stem if NCNAME.match(stem) else f"w-{stem}"
 
 
-def _sniff_text(path: str | Path) -> Callable[[bytes], None]:
+def _sniff(path: str | Path, forced: str | None) -> Callable[[bytes], None]:
+    """Refuse, after the first block, what is binary without being a format aligner reads."""
+
     def sniff(head: bytes) -> None:
-        if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raise DecodeError(path, "binary data, not text", "give a plain-text edition, e.g. from pdftotext")
+        if (forced or detect_format(head, path)) in ("pdf", "docx"):
+            return
+        if b"\x00" in head and not _could_be_utf16(head):
+            raise DecodeError(path, "binary data, not text", "give a text, PDF, HTML, DOCX or TEI edition")
 
     return sniff
 
 
-def read_witness(path: str | Path, siglum: str | None = None, *, kind: str = "") -> Witness:
-    """Read one edition; refuse folders, devices, missing, binary, undecodable and empty files."""
-    file = Path(path)
+def _could_be_utf16(head: bytes) -> bool:
+    return head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head) is not None
+
+
+def read_witness(
+    path: str | Path,
+    siglum: str | None = None,
+    *,
+    kind: str = "",
+    format: str | None = None,
+    encoding: str | None = None,
+) -> Witness:
+    """Read one edition in any format aligner knows; refuse what cannot be read, in one line.
+
+    ``format`` forces a reader (``text``, ``pdf``, ``html``, ``docx``, ``tei``);
+    ``encoding`` forces the text encoding (the encoding used is recorded either way).
+    """
+    name = str(path)
     if siglum is not None and not NCNAME.match(siglum):
-        raise InputError(file, f"siglum {siglum!r} is not an XML name", "use letters, digits, '-', '_'")
-    data = read_input(path, sniff=_sniff_text(path))
-    text, encoding = decode(data, file)
-    if not text.strip():
-        raise InputError(file, "is empty (no text)", "give an edition with text")
+        raise InputError(name, f"siglum {siglum!r} is not an XML name", "use letters, digits, '-', '_'")
+    if format is not None and format not in FORMATS:
+        raise UsageError(f"--format {format!r}: choose from {', '.join(FORMATS)}")
+    data = read_input(path, sniff=_sniff(path, format))
+    chosen = format or detect_format(data[:4096], path)
+    if chosen == "text":
+        witness = _text(data, name, siglum or siglum_for(path), encoding)
+    else:
+        reader = import_module(FORMATS[chosen])
+        witness = reader.read(data, name, siglum or siglum_for(path), encoding)
+    if not witness.body.strip():
+        raise InputError(name, "is empty (no text)", "give an edition with text")
+    return dataclasses.replace(witness, kind=kind) if kind else witness
+
+
+def _text(data: bytes, name: str, siglum: str, encoding: str | None) -> Witness:
+    text, used = decode(data, name, encoding)
     return Witness(
-        siglum=siglum or siglum_for(file),
-        path=str(path),
+        siglum=siglum,
+        path=name,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
-        encoding=encoding,
+        encoding=used,
         source=text,
-        kind=kind,
     )

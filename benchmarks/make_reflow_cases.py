@@ -28,11 +28,11 @@ from pathlib import Path
 
 import regex
 
+from aligner.samples import typeset_english_pdf, typeset_pdf
+
 ROOT = Path(__file__).resolve().parent.parent
 WEB = ROOT / "corpora" / "nhrap-2021-2025" / "web.txt"
 GPL = Path("/usr/share/common-licenses/GPL-3")
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
-INDENT = "\u3000\u3000"
 HEADING = regex.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
 PUNCTUATION = regex.compile(r"\p{P}+")
 
@@ -58,110 +58,24 @@ def classical_paragraphs() -> list[str]:
     return [p for p in paragraphs if len(p) > 4]
 
 
-class _Pdf:
-    """fpdf2 with a running header and a page number on every page."""
-
-    def __init__(self, width: float, height: float, margin: float, header: str, font: tuple[str, Path | None]):
-        from fpdf import FPDF
-
-        header_text, family = header, font[0]
-
-        class Document(FPDF):  # type: ignore[misc]
-            def header(self) -> None:
-                size = self.font_size_pt
-                self.set_font(family, size=8)
-                self.cell(0, 6, header_text, align="C")
-                self.ln(10)
-                self.set_font(family, size=size)
-
-            def footer(self) -> None:
-                size = self.font_size_pt
-                self.set_y(-14)
-                self.set_font(family, size=8)
-                self.cell(0, 6, str(self.page_no()), align="C")
-                self.set_font(family, size=size)
-
-        self.pdf = Document(format=(width, height))
-        self.pdf.set_margins(margin, margin, margin)
-        self.pdf.set_auto_page_break(True, margin=margin)
-        name, path = font
-        if path is not None:
-            self.pdf.add_font(name, fname=str(path))
-        self.font = name
-
-    def write(self, out: Path) -> None:
-        self.pdf.output(str(out))
-
-
 def typeset_chinese(
     out: Path, paragraphs: list[str], layout: tuple[str, int, int, int, int], indent_only: bool
 ) -> None:
     _, width, height, size, margin = layout
-    document = _Pdf(width, height, margin, "国家人权行动计划（2021－2025年）", ("wqy", FONT))
-    pdf = document.pdf
-    pdf.set_font(document.font, size=size)
-    pdf.add_page()
-    line = size * 0.55
-    if indent_only:  # a fixed number of characters a line, as old block-printed editions
-        per_line = int((pdf.w - pdf.l_margin - pdf.r_margin) / pdf.get_string_width("国"))
-        for text in paragraphs:
-            text = INDENT + text
-            for start in range(0, len(text), per_line):
-                pdf.cell(0, line, text[start : start + per_line], new_x="LMARGIN", new_y="NEXT")
-        document.write(out)
-        return
-    for text in paragraphs:
-        heading = bool(HEADING.match(text))
-        pdf.multi_cell(0, line, text if heading else INDENT + text, wrapmode="CHAR")
-        pdf.ln(line * 0.4)
-    document.write(out)
-
-
-def _hyphenated_lines(paragraph: str, fits: Callable[[str], bool], hyphenate: Callable[[str], list[str]]) -> list[str]:
-    """Greedy lines; a word that does not fit is split at the last hyphenation point that does."""
-    lines: list[str] = []
-    current = ""
-    for word in paragraph.split():
-        candidate = f"{current} {word}" if current else word
-        if fits(candidate):
-            current = candidate
-            continue
-        for head, tail in hyphenate(word):
-            if current and fits(f"{current} {head}-"):
-                lines.append(f"{current} {head}-")
-                current = tail
-                break
-        else:
-            if current:
-                lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    return lines
+    typeset_pdf(
+        out,
+        paragraphs,
+        page=(width, height),
+        size=size,
+        margin=margin,
+        larger_headings=False,
+        indent_only=indent_only,
+        heading=lambda text: int(bool(HEADING.match(text))),
+    )
 
 
 def typeset_english(out: Path, paragraphs: list[str]) -> None:
-    import pyphen
-
-    dictionary = pyphen.Pyphen(lang="en_US")
-    document = _Pdf(148, 210, 16, "GNU GENERAL PUBLIC LICENSE", ("Helvetica", None))
-    pdf = document.pdf
-    pdf.set_font("Helvetica", size=10)
-    pdf.add_page()
-    width = pdf.w - pdf.l_margin - pdf.r_margin
-
-    def fits(text: str) -> bool:
-        return bool(pdf.get_string_width(text) <= width)
-
-    def hyphenate(word: str) -> list[str]:
-        return [(h, t) for h, t in dictionary.iterate(word) if len(h) >= 2 and len(t) >= 2]  # longest first
-
-    for text in paragraphs:
-        latin = text.encode("latin-1", "replace").decode("latin-1")
-        for line in _hyphenated_lines(latin, fits, hyphenate):
-            pdf.cell(0, 4.6, line, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(2.5)
-    document.write(out)
+    typeset_english_pdf(out, paragraphs)
 
 
 EXTRACTORS: dict[str, Callable[[Path], str]] = {

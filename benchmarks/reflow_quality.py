@@ -2,47 +2,23 @@
 
     .venv/bin/python benchmarks/reflow_quality.py [CASE_DIR]   (default tests/data/reflow)
 
-A boundary is identified by the text around it with whitespace and hyphens removed
-(the last 8 characters before it, the first 12 after), so one misplaced boundary
-costs one miss, not every boundary after it. Cases come from ``make_reflow_cases.py``.
+Boundaries are scored by :func:`aligner.samples.boundary_scores`. Cases come from
+``make_reflow_cases.py``.
 """
 
 from __future__ import annotations
 
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
+
+from aligner.samples import boundary_scores
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "data" / "reflow"
 
 
-def _key(text: str) -> str:
-    return "".join(text.split()).replace("-", "").replace("\u00ad", "")
-
-
-def boundaries(paragraphs: Iterable[str]) -> Counter[tuple[str, str]]:
-    """The boundaries between consecutive paragraphs, by the text on either side."""
-    keys = [_key(p) for p in paragraphs]
-    keys = [k for k in keys if k]
-    stream = "".join(keys)
-    found: Counter[tuple[str, str]] = Counter()
-    position = 0
-    for key in keys[:-1]:
-        position += len(key)
-        found[stream[max(0, position - 8) : position], stream[position : position + 12]] += 1
-    return found
-
-
-def score(found: Iterable[str], gold: Iterable[str]) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the boundaries of ``found`` against those of ``gold``."""
-    got, want = boundaries(found), boundaries(gold)
-    hits = sum((got & want).values())
-    precision = hits / max(sum(got.values()), 1)
-    recall = hits / max(sum(want.values()), 1)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+score = boundary_scores
 
 
 def aligner_paragraphs(text: str) -> list[str]:

@@ -7,16 +7,26 @@ sizes and fonts, English with hyphenation, unpunctuated text marked only by inde
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from aligner.normalize import normalize_text
+from aligner.samples import boundary_scores as score
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-from reflow_quality import CASES, cases, score
+CASES = Path(__file__).resolve().parent / "data" / "reflow"
+
+
+def cases(folder: Path = CASES) -> list[tuple[str, str, list[str]]]:
+    """(case name, extracted text, gold paragraphs) for every extraction in ``folder``."""
+    found = []
+    for path in sorted(folder.glob("*.txt")):
+        name = path.name.removesuffix(".txt")
+        gold = (folder / f"{name.split('.')[0]}.gold").read_text(encoding="utf-8").split("\n")
+        found.append((name, path.read_text(encoding="utf-8"), [p for p in gold if p]))
+    return found
+
 
 ALL = cases(CASES)
 

@@ -51,7 +51,8 @@ def test_seed_reads_as_utf8() -> None:
         (b"\x81\x30\xff\xfe\x00\x00", "binary"),
         (b"   \n\n", "empty"),
         (b"", "empty"),
-        (b"caf\xe9 \x80\x81\x82 \x07\x08", "not UTF-8, UTF-16 or GB18030"),
+        (b"caf\xe9 \x80\x81\x82 \x07\x08", "binary data"),  # two control bytes in fourteen
+        ("国家人权行动计划".encode() * 3 + b"\xff\xfe\xfd" + "第二段".encode(), "undecodable bytes at offset 72"),
     ],
 )
 def test_bad_files_are_refused_with_the_file_named(tmp_path: Path, content: bytes, message: str) -> None:

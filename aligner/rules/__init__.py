@@ -20,6 +20,7 @@ __all__ = [
     "CJK",
     "CLASSICAL",
     "EN",
+    "NUMBER_JOIN",
     "PAGE_NUMBER",
     "PROFILES",
     "ZH",
@@ -42,6 +43,9 @@ CJK_CLASS = (
 CJK = regex.compile(f"[{CJK_CLASS}]")
 HAN = regex.compile(r"\p{Han}")
 LATIN_LETTER = regex.compile(r"[A-Za-z]")
+
+# Two characters either side of a line end that belong to one number: 20|35, 88|%, 3.|5.
+NUMBER_JOIN = regex.compile(r"^(?:\d[\d%‰‱℃°]|[\d.,][\d])$")
 
 # Horizontal whitespace (every Unicode space but the newline that separates paragraphs).
 HSPACE = r"[^\S\n\f]"

@@ -1,0 +1,88 @@
+"""Word documents (``.docx``) as witnesses, through python-docx (``pip install 'aligner[docx]'``).
+
+Paragraphs come in document order with their kind: a ``Heading N`` or ``Title`` style is
+a heading of level N (``Title`` 1), a list style or numbering makes an item; tables are
+read row by row, a cell a paragraph. A DOCX file is a zip of XML parts, so there is no
+line:column in it to point at: the witness's source is its extracted text, one paragraph
+a line, and positions count paragraphs (line) and characters (column).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import regex
+
+from aligner.errors import InputError, UsageError
+from aligner.model import Block, BlockKind, Witness
+
+__all__ = ["read"]
+
+HEADING_STYLE = regex.compile(r"^(?:Heading|标题|見出し)\s*(\d)$", regex.IGNORECASE)
+LIST_STYLE = regex.compile(r"list", regex.IGNORECASE)
+
+
+def _docx() -> Any:
+    try:
+        import docx
+    except ImportError:
+        raise UsageError("reading DOCX needs python-docx: pip install 'aligner[docx]'") from None
+    return docx
+
+
+def _kind(paragraph: Any) -> Block:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    heading = HEADING_STYLE.match(style or "")
+    if heading:
+        return Block(BlockKind.HEAD, int(heading.group(1)))
+    if style == "Title":
+        return Block(BlockKind.HEAD, 1)
+    numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
+    if numbered or LIST_STYLE.search(style or ""):
+        return Block(BlockKind.ITEM)
+    return Block(BlockKind.P)
+
+
+def _blocks(document: Any) -> Iterator[tuple[Block, str]]:
+    """Paragraphs and table cells in document order."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for item in document.iter_inner_content():
+        if isinstance(item, Paragraph):
+            yield _kind(item), item.text
+        elif isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        yield Block(BlockKind.P), paragraph.text
+
+
+def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
+    """A DOCX document as a witness: its paragraphs, one a line."""
+    del encoding  # the XML inside declares its own
+    docx = _docx()
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as err:  # python-docx raises zip, XML and key errors alike for a damaged file
+        raise InputError(
+            path, f"not a readable DOCX file ({type(err).__name__})", "open and re-save it in Word"
+        ) from None
+    found = [(kind, " ".join(text.split())) for kind, text in _blocks(document)]
+    found = [(kind, text) for kind, text in found if text]
+    if not found:
+        raise InputError(path, "has no text", "give an edition with text")
+    source = "\n".join(text for _, text in found)
+    return Witness(
+        siglum=siglum,
+        path=path,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding="utf-8",
+        source=source,
+        format="docx",
+        blocks=tuple(kind for kind, _ in found),
+    )
