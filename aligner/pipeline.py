@@ -57,7 +57,9 @@ def parse_sigla(paths: Sequence[str | Path], sigla: str | Sequence[str] | None) 
         names = [siglum_for(p) for p in paths]
         clashing = {n for n in names if names.count(n) > 1}
         # web.txt and web.html: the whole file name tells them apart
-        names = [siglum_for(Path(str(p)).name + ".x") if n in clashing else n for p, n in zip(paths, names, strict=True)]
+        names = [
+            siglum_for(Path(str(p)).name + ".x") if n in clashing else n for p, n in zip(paths, names, strict=True)
+        ]
     else:
         names = [s.strip() for s in sigla.split(",")] if isinstance(sigla, str) else list(sigla)
         if len(names) != len(paths):
