@@ -76,7 +76,7 @@ STAMP_FORMAT = 2
 LOCK = ".aligner-batch.lock"
 EXPORTS = ("json", "tei")  # and html with html=True; file names from the registry
 COUNTS = ("units", "equal", "variant", "gap", "substantive")
-SUMMARY_FIELDS = ("id", "status", *COUNTS, "seconds", "skipped", "error")
+SUMMARY_FIELDS = ("id", "status", *COUNTS, "seconds", "skipped", "error", "ignored")
 SUMMARY_FILES = ("summary.csv", "summary.json")
 LEFTOVER_PREFIXES = (".tmp-", ".old-")
 SCHEDULER_SECONDS = 10  # how long to wait for a Dask scheduler to answer
@@ -197,7 +197,10 @@ def document_options(document: Document) -> Options:
 
 def document_sources(document: Document) -> list[Source]:
     """The witnesses of a manifest entry, named in outputs by their manifest paths."""
-    return [Source(w.file, w.siglum, kind=w.kind, label=w.path, sha256=w.sha256) for w in document.witnesses]
+    return [
+        Source(w.file, w.siglum, kind=w.kind, label=w.path, sha256=w.sha256, format=w.format)
+        for w in document.witnesses
+    ]
 
 
 def _align_document(job: Job) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
@@ -263,7 +266,7 @@ def run_batch(
                 _remove(out / doc_id, out)
         results = _run(manifest, out, options, workers, progress)
         ordered = tuple(results[d.id] for d in manifest.documents)
-        _write_summaries(out, ordered)
+        _write_summaries(out, ordered, {d.id: d.ignored for d in manifest.documents})
     return BatchSummary(
         out_dir=out,
         results=ordered,
@@ -565,8 +568,9 @@ def _remove(folder: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _write_summaries(out: Path, results: Sequence[DocumentResult]) -> None:
-    rows = [r.row() for r in results]
+def _write_summaries(out: Path, results: Sequence[DocumentResult], ignored: Mapping[str, Sequence[str]]) -> None:
+    """summary.csv and summary.json; ``ignored`` names the files of each document that were not read."""
+    rows = [{**r.row(), "ignored": ";".join(ignored.get(r.id, ()))} for r in results]
     write_atomic(out / SUMMARY_FILES[0], _csv(SUMMARY_FIELDS, rows))
     totals = {name: sum(row[name] or 0 for row in rows) for name in COUNTS}
     statuses = {"documents": len(rows), "ok": sum(r.status == "ok" for r in results)}

@@ -25,7 +25,7 @@ from typing import Any
 import regex
 
 from aligner.errors import InputError
-from aligner.witness import siglum_for
+from aligner.pipeline import parse_sigla
 
 __all__ = [
     "MANIFEST_NAME",
@@ -53,6 +53,7 @@ class WitnessEntry:
     kind: str = ""
     sha256: str = ""
     description: str = ""
+    format: str | None = None  # a reader to force; None: recognised from content and name
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Document:
     title: str = ""
     language: str = ""
     base: str | None = None
+    ignored: tuple[str, ...] = ()  # files in a document folder that are not editions aligner reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,11 +96,16 @@ def load_manifest(path: str | Path) -> Manifest:
     return Manifest(documents=documents, source=source)
 
 
-def from_folder(path: str | Path) -> Manifest:
-    """A corpus laid out as ``DOC/SIGLUM.txt``: each subfolder a document, each ``.txt`` a witness.
+WITNESS_SUFFIXES = frozenset({".txt", ".pdf", ".html", ".htm", ".docx", ".xml"})
 
-    Sorted by name so every run sees the same order. Hidden folders and files are skipped.
-    A subfolder with fewer than two witnesses stays in: the batch reports it as an error row.
+
+def from_folder(path: str | Path) -> Manifest:
+    """A corpus laid out as ``DOC/SIGLUM.{txt,pdf,html,docx,xml}``: each subfolder a document, each edition a witness.
+
+    Sorted by name so every run sees the same order. Hidden folders and files are left
+    out; other files are listed as ignored. Where two editions share a stem (``web.txt``,
+    ``web.html``) their whole names are their sigla. A subfolder with fewer than two
+    witnesses stays in: the batch reports it as an error row.
     """
     folder = Path(path)
     if not folder.is_dir():
@@ -107,11 +114,15 @@ def from_folder(path: str | Path) -> Manifest:
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         if not DOCUMENT_ID.match(sub.name):
             raise InputError(sub, "folder name cannot be a document id", "use letters, digits, '.', '_', '-'")
-        files = sorted(p for p in sub.iterdir() if p.suffix == ".txt" and not p.name.startswith("."))
+        visible = sorted(p for p in sub.iterdir() if not p.name.startswith("."))
+        files = [p for p in visible if p.suffix.lower() in WITNESS_SUFFIXES]
+        sigla = parse_sigla(files, None)
         entries = tuple(
-            WitnessEntry(siglum=siglum_for(f), path=f"{sub.name}/{f.name}", file=f.resolve()) for f in files
+            WitnessEntry(siglum=siglum, path=f"{sub.name}/{f.name}", file=f.resolve())
+            for f, siglum in zip(files, sigla, strict=True)
         )
-        documents.append(Document(id=sub.name, witnesses=entries))
+        ignored = tuple(f"{sub.name}/{p.name}" for p in visible if p not in files)
+        documents.append(Document(id=sub.name, witnesses=entries, ignored=ignored))
     if not documents:
         raise InputError(folder, "has no document folders", "lay the corpus out as DOC/SIGLUM.txt")
     return Manifest(documents=tuple(documents), source=folder)
@@ -163,6 +174,7 @@ def _document(item: dict[str, Any], root: Path) -> Document:
             kind=w.get("kind", ""),
             sha256=w.get("sha256", ""),
             description=w.get("description", ""),
+            format=w.get("format"),
         )
         for w in item["witnesses"]
     )

@@ -66,6 +66,7 @@ class Line(NamedTuple):
     width: int  # display width of indent + body: where the line's right edge is
     page: int  # 0-based page, counted by form feeds
     blank_before: bool  # a blank line separates it from the previous non-blank line
+    chars: int = 0  # characters of indent + body: the width where text was wrapped by count
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +80,8 @@ class Layout:
     margin: int = 0  # the usual leading indent of a line; more than this marks a first line
     indents: bool = False  # whether first lines are marked by leading indentation
     blank_lines_mark: bool = True  # False when an extractor put a blank line after nearly every line
+    in_chars: bool = False  # widths count characters: the text was wrapped at so many of them
+    blank_paragraphs: bool = False  # a blank line stands before every paragraph, and nowhere else
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +130,8 @@ def scan_lines(source: str, profile: Profile) -> list[Line]:
             indent = display_width(lead.replace("\f", ""), profile.wide_ambiguous) if lead else 0
             width = indent + display_width(_as_set(body, profile), profile.wide_ambiguous)
             start = pos + body_start
-            lines.append(Line(number, start, start + len(body), body, indent, width, page, blank))
+            chars = len(lead.replace("\f", "")) + len(body)
+            lines.append(Line(number, start, start + len(body), body, indent, width, page, blank, chars))
             blank = False
         else:
             blank = True
@@ -250,7 +254,39 @@ def _right_edge(widths: Sequence[int]) -> int:
     return max(candidates, key=lambda edge: (held(edge), edge))
 
 
-def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
+def _share_at_mode(widths: Sequence[int]) -> float:
+    """The share of lines at the most common width: how well one measure explains the full lines."""
+    return Counter(widths).most_common(1)[0][1] / len(widths) if widths else 0.0
+
+
+def by_characters(lines: Sequence[Line]) -> list[Line]:
+    """``lines`` measured in characters, when more of them share one width that way than in cells.
+
+    Converters and old plain-text files wrap at a number of characters: there, a line with
+    half-width digits is as full as the rest though narrower on screen. Typeset text (a
+    PDF's) is wrapped by width, and keeps its display cells.
+    """
+    cells = _share_at_mode([line.width for line in lines])
+    chars = _share_at_mode([line.chars for line in lines])
+    if chars < 0.3 or chars <= cells:
+        return list(lines)
+    return [line._replace(width=line.chars, indent=line.chars - len(line.text)) for line in lines]
+
+
+def _blank_paragraphs(lines: Sequence[Line], profile: Profile, width: int) -> bool:
+    """Blank lines stand between paragraphs: the line before each ends a sentence, is a heading, or
+    stops short. (Where blank lines are page breaks in mid-sentence, the lines before them run full.)"""
+    before = [a for a, b in itertools.pairwise(lines) if b.blank_before and a.page == b.page]
+
+    def ends(line: Line) -> bool:
+        if line.text[-1] in profile.sentence_end or line.width <= 0.8 * width:
+            return True
+        return classify_paragraph(line.text, profile)[0] is BlockKind.HEAD
+
+    return len(before) >= 3 and sum(map(ends, before)) >= 0.9 * len(before)
+
+
+def learn_layout(lines: Sequence[Line], profile: Profile, pages: int, in_chars: bool = False) -> Layout:
     """Wrap width and paragraph indent, learned from the line widths.
 
     Text is *wrapped* when most lines end near one right edge. The width is the
@@ -283,21 +319,30 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int) -> Layout:
     # pdfminer.six may write each line as its own text box, blank line and all: then a
     # blank line says nothing about where a paragraph ends.
     blanks = sum(1 for line in lines[1:] if line.blank_before)
-    return Layout(wrapped, width, indent, pages, margin, indented >= 2, blanks < 0.6 * (len(lines) - 1))
+    marks = blanks < 0.6 * (len(lines) - 1)
+    blank_paragraphs = wrapped and marks and _blank_paragraphs(lines, profile, width)
+    return Layout(wrapped, width, indent, pages, margin, indented >= 2, marks, in_chars, blank_paragraphs)
 
 
-def _token_width(line: Line, profile: Profile) -> int:
+def _token_width(line: Line, profile: Profile, in_chars: bool = False) -> int:
     """Width of what would have had to fit on the previous line: the first word and its closers."""
     text = line.text
+    if in_chars:
+        match = FIRST_TOKEN.match(text)
+        return 1 if text[0] > "\u2e80" else len(match.group(0)) if match else 1
     if len(text) > 1 and text[0] > "\u2e80" and text[1] not in NO_LINE_START:
         return 2  # one CJK character, the usual case
     match = FIRST_TOKEN.match(text)
     return display_width(match.group(0) if match else line.text[:1], profile.wide_ambiguous)
 
 
-def _joiner(left: str, right: str) -> str:
-    """Lines join with nothing between CJK characters or the parts of a number, with one space between words."""
-    if CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None:
+def _joiner(left: str, right: str, by_count: bool = False) -> str:
+    """Lines join with nothing between CJK characters or the parts of a number, with one space between words.
+
+    ``by_count``: CJK text wrapped at a number of characters breaks Latin words anywhere
+    (``P`` / ``M2.5``), so there nothing goes between them either.
+    """
+    if by_count or CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None:
         return ""
     return "" if NUMBER_JOIN.match(left[-1] + right[0]) else " "
 
@@ -321,7 +366,8 @@ class _Decider:
         # CJK lines are counted in cells that match the glyphs; Latin text in proportional
         # type is not, so a line is only short when the next word would fit with room to spare.
         slack = 1 if self.profile.wide_ambiguous else self._capacity() // LATIN_SLACK
-        return a.width + gap + _token_width(b, self.profile) <= self._capacity() - slack
+        token = _token_width(b, self.profile, self.layout.in_chars)
+        return a.width + gap + token <= self._capacity() - slack
 
     def _indented_first_line(self, a: Line, b: Line) -> bool:
         """``b`` is indented past the margin, and not as the hanging continuation of a list item."""
@@ -345,6 +391,8 @@ class _Decider:
         profile = self.profile
         if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
             return False  # no paragraph ends in the middle of a hyphenated word
+        if self.layout.blank_paragraphs and not b.blank_before:
+            return self._whole_heading(b) and profile.starts_paragraph.match(b.text) is not None
         ends_sentence = a.text[-1] in profile.sentence_end
         short = self._short(a, b)
         if profile.starts_paragraph.match(b.text) and (ends_sentence or short or self._whole_heading(b)):
@@ -401,8 +449,9 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
     pages = (lines[-1].page + 1) if lines else 1
     furniture = find_furniture(lines, pages)
     body = [line for i, line in enumerate(lines) if i not in furniture]
-    layout = learn_layout(body, profile, pages)
-    decide = decider(body, layout).decide
+    counted = by_characters(body)
+    layout = learn_layout(counted, profile, pages, in_chars=counted != body)
+    decide = decider(counted, layout).decide
     vocabulary = _vocabulary(source) if profile.hyphenation else set()
     edits: list[Edit] = []
     page_starts: list[tuple[int, str]] = []
@@ -410,7 +459,7 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
     numbers = {f.page: f.text for f in furniture.values() if f.kind == "page-number"}
     if body and body[0].start > 0:
         edits.append(Edit(0, body[0].start, "", rule="leading-furniture" if furniture else "leading-space"))
-    for k, (a, b) in enumerate(itertools.pairwise(body)):
+    for k, (a, b) in enumerate(itertools.pairwise(counted)):
         same_page = a.page == b.page
         if not same_page:
             page_starts.append((b.start, numbers.get(b.page, str(b.page + 1))))
@@ -423,7 +472,8 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
         if hyphen is not None:
             edits.append(Edit(a.end - 1, b.start, hyphen, rule="hyphen-join" if not hyphen else "hyphen-kept"))
         else:
-            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text), rule="line-join"))
+            by_count = layout.in_chars and profile.wide_ambiguous
+            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text, by_count), rule="line-join"))
     if body and body[-1].end < len(source):
         edits.append(Edit(body[-1].end, len(source), "", rule="trailing-space"))
     return ReflowResult(tuple(edits), tuple(furniture.values()), layout, tuple(page_starts), tuple(soft_breaks))

@@ -271,6 +271,7 @@ def test_summary_csv_json_and_totals_agree(reference: Path) -> None:
         "seconds",
         "skipped",
         "error",
+        "ignored",
     ]
 
 
@@ -330,6 +331,47 @@ def test_a_document_that_breaks_loses_its_stale_folder(tmp_path: Path) -> None:
     assert [r.status for r in result.results] == ["ok", "error"]
     assert result.results[1].error.startswith("b/pdf.txt: is empty")
     assert not (out / "b").exists() and (out / "a" / "alignment.json").is_file()
+
+
+def test_folders_hold_editions_of_any_format_and_name_what_they_ignore(tmp_path: Path) -> None:
+    from aligner.samples import html_page
+
+    gold = web_paragraphs()[:12]
+    doc = tmp_path / "in" / "plan"
+    doc.mkdir(parents=True)
+    (doc / "web.txt").write_bytes(_web(gold))
+    (doc / "web.html").write_text(html_page(gold), encoding="utf-8")
+    (doc / "notes.md").write_text("not an edition", encoding="utf-8")
+    manifest = from_folder(tmp_path / "in")
+    (document,) = manifest.documents
+    assert [w.siglum for w in document.witnesses] == ["web.html", "web.txt"]
+    assert document.ignored == ("plan/notes.md",)
+    summary = run_batch(manifest, tmp_path / "out", BatchOptions(workers=1), progress=False)
+    (row,) = summary.results
+    assert row.status == "ok" and row.counts["equal"] == 12
+    csv_text = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[1].endswith(",plan/notes.md")
+
+
+def test_a_manifest_can_name_the_format(tmp_path: Path) -> None:
+    gold = web_paragraphs()[:8]
+    from aligner.samples import html_page
+
+    (tmp_path / "a.txt").write_bytes(_web(gold))
+    (tmp_path / "b.data").write_text(html_page(gold), encoding="utf-8")
+    data = {
+        "documents": [
+            {
+                "id": "d",
+                "witnesses": [{"siglum": "a", "path": "a.txt"}, {"siglum": "b", "path": "b.data", "format": "html"}],
+            }
+        ]
+    }
+    (tmp_path / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    summary = run_batch(
+        load_manifest(tmp_path / "manifest.json"), tmp_path.parent / f"{tmp_path.name}-o", progress=False
+    )
+    assert summary.results[0].counts["equal"] == 8
 
 
 def test_folder_layout_and_documents_with_too_few_witnesses(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from aligner.normalize import NormalizeConfig, normalize_text
 from aligner.reflow import display_width, learn_layout, scan_lines
 from aligner.rules import EN, ZH
@@ -111,3 +113,13 @@ def test_display_width_counts_cjk_as_two_cells() -> None:
     assert display_width("中文ab——", wide_ambiguous=False) == 8
     assert display_width("abc", wide_ambiguous=False) == len("abc")
     assert learn_layout([], EN, 1).wrapped is False
+
+
+@pytest.mark.parametrize("width", [29, 32, 37])
+def test_text_wrapped_at_a_number_of_characters_with_blank_lines_between_paragraphs(width: int) -> None:
+    """Old plain-text files wrap at so many characters, not so many display cells: a line with
+    half-width digits is no shorter than the rest, even when it ends a sentence. Blank lines
+    mark every paragraph here."""
+    gold = web_paragraphs()
+    blocks = ["\n".join(p[i : i + width] for i in range(0, len(p), width)) for p in gold]
+    assert normalize_text("\n\n".join(blocks) + "\n").text.split("\n") == gold

@@ -65,8 +65,10 @@ def _binary(data: bytes) -> bool:
 # Where the characters of real text mostly are: ASCII, Latin-1, general punctuation, CJK
 # punctuation, kana, the common ideographs, hangul syllables, full-width forms. Bytes read
 # in the wrong UTF-16 order land mostly elsewhere.
-COMMON = ((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F), (0x3000, 0x30FF), (0x4E00, 0x9FFF))
-COMMON += ((0xFF00, 0xFFEF),)
+COMMON: tuple[tuple[int, int], ...] = (
+    *((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F)),
+    *((0x3000, 0x30FF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF)),
+)
 HANGUL = (0xAC00, 0xD7AF)  # also where GBK and Big5 bytes land when read as UTF-16: counted only beside NULs
 
 
