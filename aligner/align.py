@@ -51,12 +51,12 @@ from functools import cached_property
 from itertools import pairwise
 
 import numpy as np
-import regex
 
 from aligner import grams
 from aligner.errors import UsageError
 from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus
 from aligner.rules import EN, Profile, fold_variants, get_profile
+from aligner.rules.characters import NOT_COMPARED
 from aligner.variants import find_variants
 
 __all__ = ["MAX_GROUP", "align", "build_unit", "fold", "key"]
@@ -73,7 +73,6 @@ MOVE_DICE = 0.6  # how alike two unmatched paragraphs must be to count as one mo
 WEAK_PAIR = 0.5  # the gain of a 1:1 step whose Dice lies between 1/3 and 1/2
 
 Step = tuple[tuple[int, ...], tuple[int, ...]]
-NOT_COMPARED = regex.compile(r"[\p{P}\p{Z}\p{C}\s]+")
 BETWEEN = "\x00"  # joins folded paragraphs; folding removes it from text, so no q-gram spans two paragraphs
 
 

@@ -62,7 +62,7 @@ from typing import Any
 
 from aligner.errors import AlignerError, InputError, OutputError, UsageError, os_problem
 from aligner.export import EXPORTERS
-from aligner.io import write_atomic
+from aligner.files import write_atomic
 from aligner.manifest import Document, Manifest
 from aligner.model import Alignment
 from aligner.pipeline import Options, Source, align_sources

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from aligner.io import printable
+from aligner.files import printable
 from aligner.model import Alignment, SourceSpan, Unit, UnitStatus, Variant, VariantType
 
 __all__ = ["ALLOWABLE", "FORMATS", "GAP", "MOVED", "Finding", "findings", "render", "summary_line"]

@@ -25,9 +25,9 @@ import click
 from aligner import __version__
 from aligner.errors import AlignerError, OutputError, UsageError, os_problem
 from aligner.export import EXPORTERS
-from aligner.io import plan_outputs, printable, write_outputs, write_stdout
+from aligner.files import plan_outputs, printable, write_outputs, write_stdout
 from aligner.model import Alignment
-from aligner.normalize import NormalizeConfig, normalize_witness
+from aligner.normalize import NormalizeConfig, explain_witness, normalize_witness
 from aligner.pipeline import Options
 from aligner.rules import PROFILES
 from aligner.witness import read_witness
@@ -211,9 +211,12 @@ def main() -> None:
 @click.argument("input", type=str)
 @click.option("-o", "--output", default="-", metavar="FILE", help="Where to write (default: stdout).")
 @click.option("--furniture", is_flag=True, help="List removed running heads and page numbers on stderr.")
+@click.option(
+    "--explain", is_flag=True, help="List every change on stderr: where, which rule, the text before and after."
+)
 @reading_options
 @normalize_options
-def normalize(input: str, output: str, furniture: bool, quiet: bool, **flags: Any) -> None:
+def normalize(input: str, output: str, furniture: bool, explain: bool, quiet: bool, **flags: Any) -> None:
     """Repair PDF layout and spacing: one paragraph per line.
 
     INPUT is a text, PDF, HTML, DOCX or TEI file, or - for standard input.
@@ -222,6 +225,7 @@ def normalize(input: str, output: str, furniture: bool, quiet: bool, **flags: An
     Examples:
       aligner normalize corpora/nhrap-2021-2025/pdf.txt
       aligner normalize plan.pdf -o plan.txt --furniture
+      aligner normalize plan.pdf -o plan.txt --explain 2>&1 | grep furniture
       aligner normalize scan.txt -o clean.txt --profile en --encoding cp1252
     """
     targets = plan_outputs({"--output": output}, [input])
@@ -230,9 +234,14 @@ def normalize(input: str, output: str, furniture: bool, quiet: bool, **flags: An
         step("reading")
         witness = read_witness(input, format=options.format, encoding=options.encoding)
         step("normalizing")
-        result = normalize_witness(witness, options.normalize)
+        if explain:
+            result, changes = explain_witness(witness, options.normalize)
+        else:
+            result, changes = normalize_witness(witness, options.normalize), []
     write_outputs([(targets["--output"], (result.text + "\n" if result.text else "").encode("utf-8"))])
     _warn([result], quiet)
+    for change in changes:
+        _stderr(change.describe(input))
     if furniture:
         for item in result.furniture:
             _stderr(f"{input}:{item.line}:1: {item.kind}: removed {item.text!r} (page {item.page + 1})")

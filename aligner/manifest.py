@@ -132,7 +132,7 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 
 
 def _read_json(source: Path) -> Any:
-    from aligner.io import read_input
+    from aligner.files import read_input
 
     raw = read_input(source, limit=MAX_MANIFEST_BYTES)
     try:

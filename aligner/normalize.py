@@ -16,18 +16,29 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-
-import regex
 
 from aligner.model import NormalizedWitness, PageBreak, Witness
 from aligner.reflow import ReflowResult, given_edits, laid_out_edits, reflow_edits, unwrapped_edits
-from aligner.rules import HSPACE, Profile, SpacingStyle, detect_profile, get_profile
+from aligner.rules import Profile, detect_profile, get_profile
+from aligner.rules.characters import CONTROL, FULLWIDTH_ALNUM
+from aligner.rules.spacing import SPACING_RULES
 from aligner.segment import segment
 from aligner.text import Edit, LineIndex, OffsetMap, apply_edits
 
-__all__ = ["NormalizeConfig", "normalize_text", "normalize_witness", "note_edits", "spacing_edits", "width_edits"]
+__all__ = [
+    "Change",
+    "NormalizeConfig",
+    "explain_witness",
+    "normalize_text",
+    "normalize_witness",
+    "note_edits",
+    "replay",
+    "spacing_edits",
+    "width_edits",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,52 +60,21 @@ class NormalizeConfig:
         return get_profile(self.profile) if self.profile else detect_profile(text)
 
 
-# Characters a space may not touch in CJK text (government style): ideographs, kana,
-# hangul, CJK punctuation and full-width forms. Curly quotes and dashes are left out
-# on purpose: they also occur in Latin text, where their spaces are real.
-SPACING_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3001-\u303f\uff01-\uff60\uffe0-\uffe6"
-ALNUM = r"A-Za-z0-9"
-
-_GOVERNMENT = regex.compile(
-    rf"(?P<edge>^{HSPACE}+|{HSPACE}+$)"
-    rf"|(?P<cjk>(?<=[{SPACING_CJK}]){HSPACE}+|{HSPACE}+(?=[{SPACING_CJK}]))"
-    rf"|(?P<run>{HSPACE}{{2,}}|[^\S \n\f])",
-    regex.MULTILINE,
-)
-_PANGU = regex.compile(
-    rf"(?P<edge>^{HSPACE}+|{HSPACE}+$)"
-    rf"|(?P<pangu>(?<=[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}]){HSPACE}*(?=[{ALNUM}])"
-    rf"|(?<=[{ALNUM}]){HSPACE}*(?=[\p{{Han}}\p{{Hiragana}}\p{{Katakana}}]))"
-    rf"|(?P<cjk>(?<=[{SPACING_CJK}]){HSPACE}+|{HSPACE}+(?=[{SPACING_CJK}]))"
-    rf"|(?P<run>{HSPACE}{{2,}}|[^\S \n\f])",
-    regex.MULTILINE,
-)
-_LATIN = regex.compile(rf"(?P<edge>^{HSPACE}+|{HSPACE}+$)|(?P<run>{HSPACE}{{2,}}|[^\S \n\f])", regex.MULTILINE)
-
-SPACING_RULES: dict[SpacingStyle, tuple[regex.Pattern[str], dict[str, str]]] = {
-    SpacingStyle.GOVERNMENT: (_GOVERNMENT, {"edge": "", "cjk": "", "run": " "}),
-    SpacingStyle.PANGU: (_PANGU, {"edge": "", "pangu": " ", "cjk": "", "run": " "}),
-    SpacingStyle.LATIN: (_LATIN, {"edge": "", "run": " "}),
-}
-
-FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
-
-
 def spacing_edits(text: str, profile: Profile) -> list[Edit]:
     """Edits that fix spacing: strip line edges, drop or set spaces around CJK, fold runs."""
     pattern, replacements = SPACING_RULES[profile.spacing]
     edits = []
     for match in pattern.finditer(text):
-        new = replacements[match.lastgroup or "run"]
+        new, rule = replacements[match.lastgroup or "run"]
         if match.group(0) != new:
-            edits.append(Edit(match.start(), match.end(), new))
+            edits.append(Edit(match.start(), match.end(), new, rule=rule))
     return edits
 
 
 def width_edits(text: str) -> list[Edit]:
     """Full-width letters and digits to ASCII (``２０２１`` -> ``2021``), one for one."""
     return [
-        Edit(m.start(), m.start() + 1, chr(ord(m.group(0)) - 0xFEE0), exact=True)
+        Edit(m.start(), m.start() + 1, chr(ord(m.group(0)) - 0xFEE0), exact=True, rule="full-width-form")
         for m in FULLWIDTH_ALNUM.finditer(text)
     ]
 
@@ -112,9 +92,6 @@ def _page_breaks(reflow: ReflowResult, offsets: OffsetMap) -> tuple[PageBreak, .
     return tuple(sorted(hard + soft, key=lambda b: b.offset))
 
 
-CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-
-
 def control_edits(text: str) -> list[Edit]:
     """Drop stray control characters (an escape, a NUL) that no edition means as text."""
     return [Edit(m.start(), m.end(), "", rule="control-character") for m in CONTROL.finditer(text)]
@@ -130,20 +107,60 @@ def _layout_edits(witness: Witness, profile: Profile, reflow: bool) -> ReflowRes
     return reflow_edits(body, profile) if reflow else unwrapped_edits(body, profile)
 
 
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One edit normalization made, why, and where it stands in the source.
+
+    ``start``/``end`` locate the edit in the text its step was given (``step`` counts
+    the steps that changed something, from 0), so replaying the changes step by step on
+    the witness's body rebuilds the normalized text: see :func:`replay`. ``line`` and
+    ``column`` (1-based) locate it in the file, ``page`` too where lines are counted by
+    page (PDF).
+    """
+
+    step: int
+    rule: str
+    start: int
+    end: int
+    before: str
+    after: str
+    line: int
+    column: int
+    page: int | None = None
+
+    def describe(self, path: str) -> str:
+        """``path:line:col: rule: 'before' -> 'after'``, line ends and controls shown escaped."""
+        page = f" (page {self.page})" if self.page is not None else ""
+        return f"{path}:{self.line}:{self.column}: {self.rule}: {self.before!r} -> {self.after!r}{page}"
+
+
+def replay(body: str, changes: Sequence[Change]) -> str:
+    """Apply recorded changes to a witness's body, step by step: the normalized text again."""
+    text = body
+    for _, step in itertools.groupby(changes, key=lambda c: c.step):
+        text = apply_edits(text, [Edit(c.start, c.end, c.after) for c in step])[0]
+    return text
+
+
 def normalize_witness(witness: Witness, config: NormalizeConfig | None = None) -> NormalizedWitness:
     """Reflow, space and segment one witness; the result keeps the map back to its source."""
-    config = config or NormalizeConfig()
+    return _normalize(witness, config or NormalizeConfig(), None)
+
+
+def explain_witness(witness: Witness, config: NormalizeConfig | None = None) -> tuple[NormalizedWitness, list[Change]]:
+    """:func:`normalize_witness`, and every change it made, in order, with its rule and place."""
+    changes: list[Change] = []
+    return _normalize(witness, config or NormalizeConfig(), changes), changes
+
+
+def _normalize(witness: Witness, config: NormalizeConfig, record: list[Change] | None) -> NormalizedWitness:
     body = witness.body
     profile = config.resolve(body)
     extraction = witness.extraction or OffsetMap.identity(len(body))
     controls = control_edits(body)
-    lines = LineIndex(witness.source)
-    warnings = tuple(
-        f"{witness.path}:{':'.join(map(str, lines.position(extraction.source_start(e.start))))}: "
-        f"dropped control character U+{ord(body[e.start]):04X}"
-        for e in controls
-    )
-    clean, cleaning = apply_edits(body, controls) if controls else (body, OffsetMap.identity(len(body)))
+    warnings = _control_warnings(witness, controls, extraction)
+    recorder = _Recorder(record, extraction, witness)
+    clean, cleaning = recorder.apply(body, controls, OffsetMap.identity(len(body)))
     layout = _layout_edits(dataclasses.replace(witness, text=clean), profile, config.reflow)
     steps: list[Callable[[str], list[Edit]]] = [lambda t: list(layout.edits), lambda t: note_edits(t, profile)]
     if config.spacing:
@@ -152,10 +169,7 @@ def normalize_witness(witness: Witness, config: NormalizeConfig | None = None) -
         steps.append(width_edits)
     text, local = clean, OffsetMap.identity(len(clean))  # local: the text so far -> clean
     for step in steps:
-        edits = step(text)
-        if edits:
-            text, later = apply_edits(text, edits)
-            local = local.compose(later)
+        text, local = recorder.apply(text, step(text), local, cleaning)
     return NormalizedWitness(
         witness=witness,
         text=text,
@@ -166,6 +180,66 @@ def normalize_witness(witness: Witness, config: NormalizeConfig | None = None) -
         profile=profile.name,
         warnings=warnings,
     )
+
+
+def _control_warnings(witness: Witness, controls: list[Edit], extraction: OffsetMap) -> tuple[str, ...]:
+    if not controls:
+        return ()
+    lines = LineIndex(witness.source)
+    return tuple(
+        f"{witness.path}:{':'.join(map(str, lines.position(extraction.source_start(e.start))))}: "
+        f"dropped control character U+{ord(witness.body[e.start]):04X}"
+        for e in controls
+    )
+
+
+class _Recorder:
+    """Applies each step's edits and, when asked to explain, records them as :class:`Change` s."""
+
+    def __init__(self, record: list[Change] | None, extraction: OffsetMap, witness: Witness) -> None:
+        self.record = record
+        self.extraction = extraction
+        # a PDF's lines are counted by page, as its reader sees them
+        self.lines = LineIndex(witness.source, by_page=witness.format == "pdf") if record is not None else None
+        self.steps = 0
+
+    def apply(
+        self, text: str, edits: list[Edit], local: OffsetMap, before: OffsetMap | None = None
+    ) -> tuple[str, OffsetMap]:
+        """``text`` edited, and ``local`` (text -> some earlier text) extended to the new text.
+
+        ``before`` maps that earlier text back to the body; with ``extraction`` it places
+        each change in the file.
+        """
+        if not edits:
+            return text, local
+        if self.record is not None:
+            to_source = self.extraction.compose(before) if before is not None else self.extraction
+            self._record(text, edits, to_source.compose(local))
+        new, later = apply_edits(text, edits)
+        return new, local.compose(later)
+
+    def _record(self, text: str, edits: list[Edit], to_source: OffsetMap) -> None:
+        assert self.record is not None and self.lines is not None
+        for edit in edits:
+            if text[edit.start : edit.end] == edit.replacement:
+                continue  # a decision that left the text as it was (a line end kept as a paragraph end)
+            offset = to_source.source_start(edit.start)
+            line, column = self.lines.position(offset)
+            self.record.append(
+                Change(
+                    self.steps,
+                    edit.rule or "edit",
+                    edit.start,
+                    edit.end,
+                    text[edit.start : edit.end],
+                    edit.replacement,
+                    line,
+                    column,
+                    self.lines.page(offset),
+                )
+            )
+        self.steps += 1
 
 
 def normalize_text(text: str, config: NormalizeConfig | None = None, *, siglum: str = "text") -> NormalizedWitness:

@@ -29,8 +29,19 @@ from typing import NamedTuple, Protocol
 import regex
 
 from aligner.model import BlockKind, Furniture, LaidLine
-from aligner.rules import CJK, HSPACE, NUMBER_JOIN, PAGE_NUMBER, Profile
-from aligner.segment import classify_paragraph
+from aligner.rules import Profile, classify_paragraph
+from aligner.rules.characters import (
+    CJK,
+    CLOSERS,
+    DIGITS,
+    FIRST_TOKEN,
+    HYPHENATED,
+    NO_LINE_START,
+    NUMBER_JOIN,
+    PAGE_NUMBER,
+    WIDE,
+    WORD_START,
+)
 from aligner.text import Edit
 
 __all__ = [
@@ -43,16 +54,6 @@ __all__ = [
     "scan_lines",
     "unwrapped_edits",
 ]
-
-WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
-TRAILING_SPACE = regex.compile(rf"{HSPACE}+$")
-# Closing marks that may not begin a line: a line break before them moves a character down.
-NO_LINE_START = "，。、；：？！）》」』”’〉】…,.;:?!)]}%"
-FIRST_TOKEN = regex.compile(rf"^(?:[A-Za-z0-9\p{{Latin}}'’_@./:%-]+|.)[{regex.escape(NO_LINE_START)}]*")
-CLOSERS = "）)》」』”’\"'】]"
-HYPHENATED = regex.compile(r"(\p{L}+)-$")
-WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
-DIGITS = regex.compile(r"\d+")
 
 
 class Line(NamedTuple):
@@ -458,7 +459,7 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
     soft_breaks: list[int] = []
     numbers = {f.page: f.text for f in furniture.values() if f.kind == "page-number"}
     if body and body[0].start > 0:
-        edits.append(Edit(0, body[0].start, "", rule="leading-furniture" if furniture else "leading-space"))
+        edits.append(Edit(0, body[0].start, "", rule="leading-space"))
     for k, (a, b) in enumerate(itertools.pairwise(counted)):
         same_page = a.page == b.page
         if not same_page:
@@ -476,7 +477,34 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
             edits.append(Edit(a.end, b.start, _joiner(a.text, b.text, by_count), rule="line-join"))
     if body and body[-1].end < len(source):
         edits.append(Edit(body[-1].end, len(source), "", rule="trailing-space"))
-    return ReflowResult(tuple(edits), tuple(furniture.values()), layout, tuple(page_starts), tuple(soft_breaks))
+    removed = tuple(furniture.values())
+    return ReflowResult(_furniture_apart(edits, removed), removed, layout, tuple(page_starts), tuple(soft_breaks))
+
+
+def _furniture_apart(edits: list[Edit], furniture: Sequence[Furniture]) -> tuple[Edit, ...]:
+    """Split each gap edit so that every running head or page number it removes is an edit of its own.
+
+    The text is the same either way; the split is what lets ``--explain`` say that a
+    line went because it was a page number, not because two lines were joined.
+    """
+    spans = sorted((f.source_start, f.kind) for f in furniture)
+    out: list[Edit] = []
+    k = 0
+    for edit in edits:
+        inside: list[tuple[int, str]] = []
+        while k < len(spans) and spans[k][0] < edit.end:
+            if spans[k][0] >= edit.start:
+                inside.append(spans[k])
+            k += 1
+        if not inside:
+            out.append(edit)
+            continue
+        if inside[0][0] > edit.start or edit.replacement:
+            out.append(edit._replace(end=inside[0][0]))
+        ends = [start for start, _ in inside[1:]] + [edit.end]
+        pairs = zip(inside, ends, strict=True)
+        out.extend(Edit(start, end, "", rule=f"furniture-{kind}") for (start, kind), end in pairs)
+    return tuple(out)
 
 
 def reflow_edits(source: str, profile: Profile) -> ReflowResult:
@@ -568,11 +596,11 @@ def _body_layout(source: str, layout: Sequence[LaidLine], body: list[Line]) -> l
 def unwrapped_edits(source: str, profile: Profile) -> ReflowResult:
     """Every non-blank line is a paragraph (``--no-reflow``): only the gaps between lines go."""
     lines = scan_lines(source, profile)
-    edits = [Edit(a.end, b.start, "\n") for a, b in itertools.pairwise(lines)]
+    edits = [Edit(a.end, b.start, "\n", rule="line-end") for a, b in itertools.pairwise(lines)]
     if lines and lines[0].start > 0:
-        edits.insert(0, Edit(0, lines[0].start, ""))
+        edits.insert(0, Edit(0, lines[0].start, "", rule="leading-space"))
     if lines and lines[-1].end < len(source):
-        edits.append(Edit(lines[-1].end, len(source), ""))
+        edits.append(Edit(lines[-1].end, len(source), "", rule="trailing-space"))
     layout = Layout(False, max((line.width for line in lines), default=0), 0, 1)
     return ReflowResult(tuple(edits), (), layout, (), ())
 

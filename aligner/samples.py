@@ -10,7 +10,9 @@ Everything starts from the bundled seed's web edition (or any paragraphs given):
 - :func:`html_page` and :func:`write_docx`: the same paragraphs as a web page (with a
   navigation bar and a script that a reader must leave out) and as a Word document;
 - :func:`boundary_scores`: how well paragraph ends were found, against the paragraphs
-  that were typeset.
+  that were typeset;
+- :func:`batch_corpus`: a manifest of many small documents, each edited in one known way,
+  with what each summary row must say (the batch tests and benchmark share it).
 
 Typesetting needs ``fpdf2`` (and ``pyphen`` for English) and writing DOCX ``python-docx``:
 the test extras have them.
@@ -19,17 +21,23 @@ the test extras have them.
 from __future__ import annotations
 
 import html
+import itertools
+import json
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from aligner.model import BlockKind
 
 __all__ = [
+    "BATCH_DOCUMENTS",
     "CJK_FONT",
+    "Expected",
     "base_paragraphs",
+    "batch_corpus",
     "boundary_scores",
     "editions",
     "heading_level",
@@ -37,6 +45,7 @@ __all__ = [
     "noisy",
     "typeset_english_pdf",
     "typeset_pdf",
+    "web_file",
     "web_paragraphs",
     "write_docx",
 ]
@@ -68,8 +77,7 @@ def web_paragraphs() -> list[str]:
 
 def heading_level(text: str) -> int:
     """The heading level the Chinese profile gives a paragraph (0: not a heading)."""
-    from aligner.rules import ZH
-    from aligner.segment import classify_paragraph
+    from aligner.rules import ZH, classify_paragraph
 
     kind, level = classify_paragraph(text, ZH)
     return level if kind is BlockKind.HEAD else 0
@@ -374,3 +382,155 @@ def boundary_scores(found: Iterable[str], gold: Iterable[str]) -> tuple[float, f
     recall = hits / max(sum(want.values()), 1)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+# --- batch corpora ------------------------------------------------------------------------------------
+
+BATCH_DOCUMENTS = 200
+
+
+@dataclass
+class Expected:
+    """What the summary row of a generated document must say."""
+
+    status: str = "ok"
+    counts: dict[str, int] = field(default_factory=dict)
+    error: str = ""  # words the error message must contain
+
+
+def web_file(paragraphs: Sequence[str]) -> bytes:
+    """Paragraphs as the web edition sets them: a U+3000 indent, one a line, UTF-8."""
+    return "".join(f"{INDENT}{p}\n" for p in paragraphs).encode("utf-8")
+
+
+def _ok(n: int, *, equal: int, variant: int = 0, gap: int = 0, substantive: int = 0) -> Expected:
+    return Expected(counts={"units": n, "equal": equal, "variant": variant, "gap": gap, "substantive": substantive})
+
+
+def _pick_apart(rng: random.Random, paragraphs: list[str], k: int, min_len: int) -> list[int]:
+    """``k`` indices of paragraphs at least ``min_len`` long, no two adjacent (edits stay apart)."""
+    candidates = [i for i, p in enumerate(paragraphs) if len(p) >= min_len]
+    rng.shuffle(candidates)
+    chosen: list[int] = []
+    for i in candidates:
+        if all(abs(i - j) > 1 for j in chosen):
+            chosen.append(i)
+        if len(chosen) == k:
+            break
+    return sorted(chosen)
+
+
+def _same(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    return {"edit": list(base)}, _ok(len(base), equal=len(base))
+
+
+def _deleted(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    gone = set(_pick_apart(rng, base, rng.randint(1, 3), 10))
+    edit = [p for i, p in enumerate(base) if i not in gone]
+    return {"edit": edit}, _ok(len(base), equal=len(base) - len(gone), gap=len(gone))
+
+
+def _changed(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """One Han character replaced by another in 1-3 long paragraphs: one substantive variant each."""
+    edit = list(base)
+    chosen = _pick_apart(rng, base, rng.randint(1, 3), 30)
+    for i in chosen:
+        text = edit[i]
+        spots = [j for j in range(5, len(text) - 5) if "\u4e00" <= text[j] <= "\u9fff"]
+        j = rng.choice(spots)
+        edit[i] = text[:j] + ("甲" if text[j] != "甲" else "乙") + text[j + 1 :]
+    n = len(base)
+    return {"edit": edit}, _ok(n, equal=n - len(chosen), variant=len(chosen), substantive=len(chosen))
+
+
+def _split(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """One paragraph broken in two at a comma: a 1:2 unit, different only in paragraphing."""
+    edit = list(base)
+    (i,) = _pick_apart(rng, [p if "，" in p[5:-5] else "" for p in base], 1, 30)
+    cut = edit[i].index("，", 5) + 1
+    edit[i : i + 1] = [edit[i][:cut], edit[i][cut:]]
+    return {"edit": edit}, _ok(len(base), equal=len(base) - 1, variant=1)
+
+
+def _spaced(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """Stray spaces between Han characters, as PDF extraction leaves them: normalized away."""
+
+    def space(text: str) -> str:
+        out = [text[0]]
+        for prev, char in itertools.pairwise(text):
+            both_han = "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= char <= "\u9fff"
+            out.append((" " if both_han and rng.random() < 0.1 else "") + char)
+        return "".join(out)
+
+    return {"edit": [space(p) for p in base]}, _ok(len(base), equal=len(base))
+
+
+def _subset(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
+    """A third witness with only the first paragraphs (a truncated edition)."""
+    keep = rng.randint(3, len(base) - 3)
+    n = len(base)
+    return {"edit": list(base), "part": base[:keep]}, _ok(n, equal=keep, gap=n - keep)
+
+
+EDITS: list[Callable[[random.Random, list[str]], tuple[dict[str, list[str]], Expected]]] = [
+    _same,
+    _deleted,
+    _changed,
+    _split,
+    _spaced,
+    _subset,
+]
+
+
+def _entry(root: Path, doc_id: str, siglum: str, data: bytes | None, **extra: str) -> dict[str, str]:
+    path = root / doc_id / f"{siglum}.txt"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if data is not None:
+        path.write_bytes(data)
+    return {"siglum": siglum, "path": f"{doc_id}/{siglum}.txt", "kind": "web", **extra}
+
+
+def _broken(root: Path, good: bytes) -> list[tuple[dict[str, Any], Expected]]:
+    """Documents whose second witness cannot be used; the row must name the file and the problem."""
+    cases: list[tuple[str, bytes | None, dict[str, str], str]] = [
+        ("broken-undecodable", good[:30] + b"\xff\xfe\xfd" + good[30:], {}, "undecodable bytes"),
+        ("broken-binary", b"\x00\x01\x02\x03binary\x00", {}, "binary data"),
+        ("broken-empty", b"", {}, "is empty"),
+        ("broken-missing", None, {}, "no such file"),
+        ("broken-changed", good, {"sha256": "0" * 64}, "SHA-256 is"),
+    ]
+    documents = []
+    for doc_id, data, extra, words in cases:
+        witnesses = [_entry(root, doc_id, "web", good), _entry(root, doc_id, "edit", data, **extra)]
+        expected = Expected(status="error", error=f"{doc_id}/edit.txt: {words}")
+        documents.append(({"id": doc_id, "witnesses": witnesses}, expected))
+    return documents
+
+
+def batch_corpus(root: Path, count: int = BATCH_DOCUMENTS, seed: int = 6) -> tuple[Path, dict[str, Expected]]:
+    """A batch manifest under ``root``: ``count`` documents of 10-30 web paragraphs, each with a second
+    (sometimes a third) witness edited in one known way, plus five documents with a broken witness.
+
+    Returns the manifest and, by document id, what its summary row must say.
+    """
+    rng = random.Random(seed)
+    gold = web_paragraphs()
+    documents: list[dict[str, Any]] = []
+    expected: dict[str, Expected] = {}
+    for number in range(count):
+        n = rng.randint(10, 30)
+        start = rng.randrange(len(gold) - n)
+        base = gold[start : start + n]
+        edit = EDITS[number % len(EDITS)]
+        others, expected_row = edit(rng, base)
+        doc_id = f"doc{number:04d}-{edit.__name__.strip('_')}"
+        witnesses = [_entry(root, doc_id, "web", web_file(base))]
+        witnesses += [_entry(root, doc_id, siglum, web_file(paras)) for siglum, paras in others.items()]
+        documents.append({"id": doc_id, "title": f"第{number}号", "base": "web", "witnesses": witnesses})
+        expected[doc_id] = expected_row
+    for document, expected_row in _broken(root, web_file(gold[:12])):
+        documents.insert(rng.randrange(len(documents)), document)
+        expected[document["id"]] = expected_row
+    manifest = root / "manifest.json"
+    manifest.write_text(json.dumps({"documents": documents}, ensure_ascii=False, indent=1), encoding="utf-8")
+    return manifest, expected

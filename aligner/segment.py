@@ -10,30 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aligner.model import Block, BlockKind, Paragraph
-from aligner.rules import Profile, StructureRule
+from aligner.rules import Profile, classify_paragraph
 
 __all__ = ["classify_paragraph", "segment"]
-
-
-def classify_paragraph(text: str, profile: Profile) -> tuple[BlockKind, int]:
-    """The kind and heading level of one paragraph, by the first structure rule that fits.
-
-    >>> from aligner.rules import ZH
-    >>> classify_paragraph("（一）基本生活水准权利", ZH)
-    (<BlockKind.HEAD: 'head'>, 2)
-    >>> classify_paragraph("——夯实粮食安全基础。", ZH)
-    (<BlockKind.ITEM: 'item'>, 0)
-    """
-    for rule in profile.structure:
-        if _fits(rule, text, profile):
-            return rule.kind, rule.level
-    return BlockKind.P, 0
-
-
-def _fits(rule: StructureRule, text: str, profile: Profile) -> bool:
-    if len(text) > rule.max_length or not rule.pattern.match(text):
-        return False
-    return not (rule.no_final and text[-1] in profile.sentence_end + "，,")
 
 
 def segment(text: str, profile: Profile, blocks: Sequence[Block] | None = None) -> tuple[Paragraph, ...]:

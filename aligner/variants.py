@@ -30,12 +30,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import regex
 from diff_match_patch import diff_match_patch
 
 from aligner import grams
 from aligner.model import Variant, VariantType
 from aligner.rules import same_but_variants
+from aligner.rules.characters import LATIN_TOKEN, WORD_SCRIPT
 
 __all__ = ["Words", "classify", "find_variants", "word_boundaries"]
 
@@ -90,8 +90,6 @@ def classify(readings: Mapping[str, str], *, orthographic: bool = True) -> Varia
 # --- word boundaries ------------------------------------------------------------------------
 
 WINDOW = 8  # characters either side of a difference in which words are looked for
-LATIN_TOKEN = regex.compile(r"\w+|\s|.", regex.DOTALL)
-HAN_RUN = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 
 
 @lru_cache(maxsize=1)
@@ -145,7 +143,7 @@ class Words:
         return self._windows[key][2]
 
     def _han_near(self, x: int) -> bool:
-        return HAN_RUN.search(self.text, max(0, x - 2), min(len(self.text), x + 2)) is not None
+        return WORD_SCRIPT.search(self.text, max(0, x - 2), min(len(self.text), x + 2)) is not None
 
     def floor(self, x: int) -> int:
         """The last word boundary at or before ``x`` (``x`` itself when none is known nearby)."""
@@ -168,7 +166,7 @@ def word_boundaries(text: str, segmenter: str = "latin") -> list[int]:
     """
     if segmenter == "chars":
         return list(range(len(text) + 1))
-    if segmenter == "jieba" and HAN_RUN.search(text):
+    if segmenter == "jieba" and WORD_SCRIPT.search(text):
         return sorted({0, len(text), *(start for _, start, _ in _jieba().tokenize(text))})
     return sorted({0, len(text), *(m.start() for m in LATIN_TOKEN.finditer(text))})
 

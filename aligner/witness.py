@@ -22,7 +22,7 @@ from pathlib import Path
 import regex
 
 from aligner.errors import DecodeError, InputError, UsageError
-from aligner.io import STDIO, read_input
+from aligner.files import STDIO, read_input
 from aligner.model import Witness
 from aligner.readers.text import decode, utf16_without_bom
 
@@ -33,7 +33,7 @@ NCNAME = regex.compile(r"^[\p{L}_][\p{L}\p{N}._-]*$")
 FORMATS = {
     "text": "",
     "pdf": "aligner.readers.pdf",
-    "html": "aligner.readers.html",
+    "html": "aligner.readers.html_page",
     "docx": "aligner.readers.docx",
     "tei": "aligner.readers.tei",
 }

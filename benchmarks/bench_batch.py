@@ -2,10 +2,11 @@
 
     .venv/bin/python benchmarks/bench_batch.py [--documents 1000] [--workers 1,2]
 
-Builds a corpus of generated documents from the seed's web paragraphs (the generator of
-``tests/test_batch.py``: 10-30 paragraphs each, a second witness edited in a known way,
-and five broken files), then runs ``aligner batch`` as a fresh process per worker count,
-each into an empty folder, and reports wall time and the scaling against one worker.
+Builds a corpus of generated documents from the seed's web paragraphs
+(:func:`aligner.samples.batch_corpus`, which the batch tests use too: 10-30 paragraphs
+each, a second witness edited in a known way, and five broken files), then runs
+``aligner batch`` as a fresh process per worker count, each into an empty folder, and
+reports wall time and the scaling against one worker.
 """
 
 from __future__ import annotations
@@ -19,10 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.test_batch import make_corpus  # noqa: E402  (the same generator the tests check)
+from aligner.samples import batch_corpus
 
 
 def _input_bytes(manifest: Path) -> int:
@@ -48,7 +46,7 @@ def main() -> None:
     parser.add_argument("--workers", default=default_workers, help=f"comma-separated counts [{default_workers}]")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="aligner-bench-batch-") as tmp:
-        manifest, _ = make_corpus(Path(tmp) / "corpus", args.documents)
+        manifest, _ = batch_corpus(Path(tmp) / "corpus", args.documents)
         documents = len(json.loads(manifest.read_text(encoding="utf-8"))["documents"])
         megabytes = _input_bytes(manifest) / 1e6
         print(f"{documents} documents, {megabytes:.2f} MB of witness text; {os.cpu_count()} cores")

@@ -19,22 +19,15 @@ from pathlib import Path
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from aligner.align import align
 from aligner.check import findings
 from aligner.export import csv_export, json_export
-from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus, VariantType
-from aligner.normalize import NormalizeConfig, normalize_text
-from tests.conftest import PDF, ROOT, WEB, web_paragraphs
+from aligner.model import Alignment, Unit, UnitStatus, VariantType
 
-PARAS = web_paragraphs()
-LINES = NormalizeConfig(reflow=False)  # one paragraph per line, as the edits below make them
+from .conftest import PARAS, PDF, ROOT, WEB, edit_scripts, split_paragraph, witness
+
 SCHEMA = json.loads((ROOT / "schemas" / "alignment.schema.json").read_text(encoding="utf-8"))
-
-
-def witness(paragraphs: Sequence[str], siglum: str) -> NormalizedWitness:
-    return normalize_text("\n".join(paragraphs) + "\n", LINES, siglum=siglum)
 
 
 def pair(edited: Sequence[str]) -> Alignment:
@@ -132,15 +125,10 @@ def test_inserted_paragraph_is_one_gap_in_place() -> None:
     assert alignment.units[position - 1].paragraphs["a"] == (39,)
 
 
-def _split(text: str, parts: int) -> list[str]:
-    cuts = [len(text) * k // parts for k in range(parts + 1)]
-    return [text[cuts[k] : cuts[k + 1]] for k in range(parts)]
-
-
 @pytest.mark.parametrize("parts", [2, 3, 4])
 def test_split_paragraph_is_one_unit(parts: int) -> None:
     target = max(range(len(PARAS)), key=lambda i: len(PARAS[i]) if i > 100 else 0)  # a long paragraph
-    pieces = _split(PARAS[target], parts)
+    pieces = split_paragraph(PARAS[target], parts)
     alignment = pair(PARAS[:target] + pieces + PARAS[target + 1 :])
     assert_partition(alignment)
     (unit,) = differing(alignment)
@@ -216,7 +204,7 @@ def test_three_witnesses_share_one_table() -> None:
     index = next(i for i, p in enumerate(PARAS) if "发展" in p and i > 30)
     changed = list(PARAS)
     changed[index] = _replace_once(PARAS[index], "发展", "进步")
-    split = PARAS[:60] + _split(PARAS[60], 2) + PARAS[61:250]  # split, and truncated
+    split = PARAS[:60] + split_paragraph(PARAS[60], 2) + PARAS[61:250]  # split, and truncated
     alignment = align([witness(PARAS, "A"), witness(changed, "B"), witness(split, "C")])
     assert_partition(alignment)
     units = differing(alignment)
@@ -229,7 +217,7 @@ def test_three_witnesses_share_one_table() -> None:
 
 
 def test_csv_has_one_row_per_unit_with_indices_and_text() -> None:
-    alignment = pair(PARAS[:10] + _split(PARAS[10], 2) + PARAS[11:])
+    alignment = pair(PARAS[:10] + split_paragraph(PARAS[10], 2) + PARAS[11:])
     rows = csv_export.render(alignment).split("\r\n")
     assert rows[0] == "unit,status,moved,variants,a paragraphs,a text,b paragraphs,b text"
     assert len(rows) == 1 + len(alignment.units) + 1  # header, units, and the empty string after the last CRLF
@@ -249,44 +237,6 @@ def test_json_offsets_point_at_the_readings() -> None:
 
 
 # --- random edit scripts ----------------------------------------------------------------
-
-OPS = ("delete", "insert", "split", "merge", "word")
-
-
-@st.composite
-def edit_scripts(draw: st.DrawFn) -> tuple[list[str], list[str], dict[int, str], int]:
-    """A stretch of the paragraphs, an edited copy, the new words by index, and the edit count."""
-    start = draw(st.integers(0, len(PARAS) - 60))
-    paragraphs = PARAS[start : start + 60]
-    ops = draw(st.dictionaries(st.integers(1, 58), st.sampled_from(OPS), max_size=8))
-    edited: list[str] = []
-    words: dict[int, str] = {}
-    skip = False
-    applied = 0
-    for i, text in enumerate(paragraphs):
-        op = ops.get(i)
-        if skip:
-            skip = False
-            continue
-        applied += op is not None
-        if op == "delete":
-            continue
-        if op == "insert":
-            edited.append(f"新增测试段落第{i}号，内容与原文无关。")
-        if op == "split" and len(text) > 20:
-            edited.extend(_split(text, 2))
-        elif op == "merge" and i + 1 < len(paragraphs) and ops.get(i + 1) is None:
-            edited.append(text + paragraphs[i + 1])
-            skip = True
-        elif op == "word" and len(text) > 20:
-            at = len(text) // 2
-            word = "鑫淼"  # characters the document never uses
-            edited.append(text[:at] + word + text[at + 2 :])
-            words[i] = word
-        else:
-            edited.append(text)
-    return paragraphs, edited, words, applied
-
 
 EXAMPLES = int(os.environ.get("ALIGN_EXAMPLES", "50"))  # ALIGN_EXAMPLES=1000 for a long search
 

@@ -8,17 +8,13 @@ expected counts follow from the edit, not from a previous run.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
-import random
 import signal
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,154 +23,9 @@ import pytest
 from aligner.batch import BatchOptions, run_batch
 from aligner.errors import InputError, UsageError
 from aligner.manifest import Manifest, from_folder, load_manifest
+from aligner.samples import BATCH_DOCUMENTS, Expected, batch_corpus, web_file
 
 from .conftest import ROOT, web_paragraphs
-
-INDENT = "\u3000\u3000"
-DOCUMENTS = 200
-
-
-@dataclass
-class Expected:
-    """What the summary row of a generated document must say."""
-
-    status: str = "ok"
-    counts: dict[str, int] = field(default_factory=dict)
-    error: str = ""  # words the error message must contain
-
-
-def _web(paragraphs: list[str]) -> bytes:
-    return "".join(f"{INDENT}{p}\n" for p in paragraphs).encode("utf-8")
-
-
-def _ok(n: int, *, equal: int, variant: int = 0, gap: int = 0, substantive: int = 0) -> Expected:
-    return Expected(counts={"units": n, "equal": equal, "variant": variant, "gap": gap, "substantive": substantive})
-
-
-def _pick(rng: random.Random, paragraphs: list[str], k: int, min_len: int) -> list[int]:
-    """``k`` indices of paragraphs at least ``min_len`` long, no two adjacent (edits stay apart)."""
-    candidates = [i for i, p in enumerate(paragraphs) if len(p) >= min_len]
-    rng.shuffle(candidates)
-    chosen: list[int] = []
-    for i in candidates:
-        if all(abs(i - j) > 1 for j in chosen):
-            chosen.append(i)
-        if len(chosen) == k:
-            break
-    return sorted(chosen)
-
-
-def _same(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    return {"edit": list(base)}, _ok(len(base), equal=len(base))
-
-
-def _deleted(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    gone = set(_pick(rng, base, rng.randint(1, 3), 10))
-    edit = [p for i, p in enumerate(base) if i not in gone]
-    return {"edit": edit}, _ok(len(base), equal=len(base) - len(gone), gap=len(gone))
-
-
-def _changed(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    """One Han character replaced by another in 1-3 long paragraphs: one substantive variant each."""
-    edit = list(base)
-    chosen = _pick(rng, base, rng.randint(1, 3), 30)
-    for i in chosen:
-        text = edit[i]
-        spots = [j for j in range(5, len(text) - 5) if "\u4e00" <= text[j] <= "\u9fff"]
-        j = rng.choice(spots)
-        edit[i] = text[:j] + ("甲" if text[j] != "甲" else "乙") + text[j + 1 :]
-    n = len(base)
-    return {"edit": edit}, _ok(n, equal=n - len(chosen), variant=len(chosen), substantive=len(chosen))
-
-
-def _split(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    """One paragraph broken in two at a comma: a 1:2 unit, different only in paragraphing."""
-    edit = list(base)
-    (i,) = _pick(rng, [p if "，" in p[5:-5] else "" for p in base], 1, 30)
-    cut = edit[i].index("，", 5) + 1
-    edit[i : i + 1] = [edit[i][:cut], edit[i][cut:]]
-    return {"edit": edit}, _ok(len(base), equal=len(base) - 1, variant=1)
-
-
-def _spaced(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    """Stray spaces between Han characters, as PDF extraction leaves them: normalized away."""
-
-    def space(text: str) -> str:
-        out = [text[0]]
-        for prev, char in itertools.pairwise(text):
-            both_han = "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= char <= "\u9fff"
-            out.append((" " if both_han and rng.random() < 0.1 else "") + char)
-        return "".join(out)
-
-    return {"edit": [space(p) for p in base]}, _ok(len(base), equal=len(base))
-
-
-def _subset(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], Expected]:
-    """A third witness with only the first paragraphs (a truncated edition)."""
-    keep = rng.randint(3, len(base) - 3)
-    n = len(base)
-    return {"edit": list(base), "part": base[:keep]}, _ok(n, equal=keep, gap=n - keep)
-
-
-EDITS: list[Callable[[random.Random, list[str]], tuple[dict[str, list[str]], Expected]]] = [
-    _same,
-    _deleted,
-    _changed,
-    _split,
-    _spaced,
-    _subset,
-]
-
-
-def _entry(root: Path, doc_id: str, siglum: str, data: bytes | None, **extra: str) -> dict[str, str]:
-    path = root / doc_id / f"{siglum}.txt"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if data is not None:
-        path.write_bytes(data)
-    return {"siglum": siglum, "path": f"{doc_id}/{siglum}.txt", "kind": "web", **extra}
-
-
-def _broken(root: Path, good: bytes) -> list[tuple[dict[str, Any], Expected]]:
-    """Documents whose second witness cannot be used; the row must name the file and the problem."""
-    cases: list[tuple[str, bytes | None, dict[str, str], str]] = [
-        ("broken-undecodable", good[:30] + b"\xff\xfe\xfd" + good[30:], {}, "undecodable bytes"),
-        ("broken-binary", b"\x00\x01\x02\x03binary\x00", {}, "binary data"),
-        ("broken-empty", b"", {}, "is empty"),
-        ("broken-missing", None, {}, "no such file"),
-        ("broken-changed", good, {"sha256": "0" * 64}, "SHA-256 is"),
-    ]
-    documents = []
-    for doc_id, data, extra, words in cases:
-        witnesses = [_entry(root, doc_id, "web", good), _entry(root, doc_id, "edit", data, **extra)]
-        expected = Expected(status="error", error=f"{doc_id}/edit.txt: {words}")
-        documents.append(({"id": doc_id, "witnesses": witnesses}, expected))
-    return documents
-
-
-def make_corpus(root: Path, count: int = DOCUMENTS, seed: int = 6) -> tuple[Path, dict[str, Expected]]:
-    """``count`` edited documents plus the broken ones; returns the manifest and the expectations."""
-    rng = random.Random(seed)
-    gold = web_paragraphs()
-    documents: list[dict[str, Any]] = []
-    expected: dict[str, Expected] = {}
-    for number in range(count):
-        n = rng.randint(10, 30)
-        start = rng.randrange(len(gold) - n)
-        base = gold[start : start + n]
-        edit = EDITS[number % len(EDITS)]
-        others, expected_row = edit(rng, base)
-        doc_id = f"doc{number:04d}-{edit.__name__.strip('_')}"
-        witnesses = [_entry(root, doc_id, "web", _web(base))]
-        witnesses += [_entry(root, doc_id, siglum, _web(paras)) for siglum, paras in others.items()]
-        documents.append({"id": doc_id, "title": f"第{number}号", "base": "web", "witnesses": witnesses})
-        expected[doc_id] = expected_row
-    for document, expected_row in _broken(root, _web(gold[:12])):
-        documents.insert(rng.randrange(len(documents)), document)
-        expected[document["id"]] = expected_row
-    manifest = root / "manifest.json"
-    manifest.write_text(json.dumps({"documents": documents}, ensure_ascii=False, indent=1), encoding="utf-8")
-    return manifest, expected
-
 
 VOLATILE = ("seconds", "skipped")  # the only summary fields that may differ between runs
 
@@ -205,7 +56,7 @@ def tree(folder: Path, *, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Expected]]:
-    return make_corpus(tmp_path_factory.mktemp("corpus"))
+    return batch_corpus(tmp_path_factory.mktemp("corpus"))
 
 
 @pytest.fixture(scope="module")
@@ -223,7 +74,7 @@ def _rows(out: Path) -> dict[str, dict[str, Any]]:
 def test_summary_rows_follow_from_the_edits(corpus: tuple[Path, dict[str, Expected]], reference: Path) -> None:
     manifest, expected = corpus
     rows = _rows(reference)
-    assert len(rows) == len(expected) >= DOCUMENTS + 5
+    assert len(rows) == len(expected) >= BATCH_DOCUMENTS + 5
     assert list(rows) == [d.id for d in load_manifest(manifest).documents]  # manifest order
     for doc_id, want in expected.items():
         row = rows[doc_id]
@@ -322,8 +173,8 @@ def test_a_document_that_breaks_loses_its_stale_folder(tmp_path: Path) -> None:
     gold = web_paragraphs()
     for doc_id in ("a", "b"):
         (tmp_path / "in" / doc_id).mkdir(parents=True)
-        (tmp_path / "in" / doc_id / "web.txt").write_bytes(_web(gold[:10]))
-        (tmp_path / "in" / doc_id / "pdf.txt").write_bytes(_web(gold[:8]))
+        (tmp_path / "in" / doc_id / "web.txt").write_bytes(web_file(gold[:10]))
+        (tmp_path / "in" / doc_id / "pdf.txt").write_bytes(web_file(gold[:8]))
     out = tmp_path / "out"
     assert [r.status for r in run_batch(from_folder(tmp_path / "in"), out, progress=False).results] == ["ok", "ok"]
     (tmp_path / "in" / "b" / "pdf.txt").write_bytes(b"")
@@ -339,7 +190,7 @@ def test_folders_hold_editions_of_any_format_and_name_what_they_ignore(tmp_path:
     gold = web_paragraphs()[:12]
     doc = tmp_path / "in" / "plan"
     doc.mkdir(parents=True)
-    (doc / "web.txt").write_bytes(_web(gold))
+    (doc / "web.txt").write_bytes(web_file(gold))
     (doc / "web.html").write_text(html_page(gold), encoding="utf-8")
     (doc / "notes.md").write_text("not an edition", encoding="utf-8")
     manifest = from_folder(tmp_path / "in")
@@ -357,7 +208,7 @@ def test_a_manifest_can_name_the_format(tmp_path: Path) -> None:
     gold = web_paragraphs()[:8]
     from aligner.samples import html_page
 
-    (tmp_path / "a.txt").write_bytes(_web(gold))
+    (tmp_path / "a.txt").write_bytes(web_file(gold))
     (tmp_path / "b.data").write_text(html_page(gold), encoding="utf-8")
     data = {
         "documents": [
@@ -378,9 +229,9 @@ def test_folder_layout_and_documents_with_too_few_witnesses(tmp_path: Path) -> N
     gold = web_paragraphs()
     (tmp_path / "in" / "two").mkdir(parents=True)
     (tmp_path / "in" / "one").mkdir()
-    (tmp_path / "in" / "two" / "web.txt").write_bytes(_web(gold[:10]))
-    (tmp_path / "in" / "two" / "pdf.txt").write_bytes(_web(gold[2:10]))
-    (tmp_path / "in" / "one" / "web.txt").write_bytes(_web(gold[:10]))
+    (tmp_path / "in" / "two" / "web.txt").write_bytes(web_file(gold[:10]))
+    (tmp_path / "in" / "two" / "pdf.txt").write_bytes(web_file(gold[2:10]))
+    (tmp_path / "in" / "one" / "web.txt").write_bytes(web_file(gold[:10]))
     summary = run_batch(from_folder(tmp_path / "in"), tmp_path / "out", BatchOptions(workers=2), progress=False)
     rows = {r.id: r for r in summary.results}
     assert rows["one"].error == "one: has 1 witness file; alignment needs at least two"
@@ -520,8 +371,8 @@ def _small_corpus(root: Path) -> Path:
     gold = web_paragraphs()
     for doc in ("a", "b"):
         (root / doc).mkdir(parents=True)
-        (root / doc / "web.txt").write_bytes(_web(gold[:12]))
-        (root / doc / "edit.txt").write_bytes(_web(gold[:5] + gold[6:12]))
+        (root / doc / "web.txt").write_bytes(web_file(gold[:12]))
+        (root / doc / "edit.txt").write_bytes(web_file(gold[:5] + gold[6:12]))
     return root
 
 
@@ -550,8 +401,8 @@ def test_witness_paths_stay_inside_the_manifest_folder_unless_allowed(tmp_path: 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     outside = tmp_path / "secret.txt"
-    outside.write_bytes(_web(web_paragraphs()[:5]))
-    (corpus / "web.txt").write_bytes(_web(web_paragraphs()[:5]))
+    outside.write_bytes(web_file(web_paragraphs()[:5]))
+    (corpus / "web.txt").write_bytes(web_file(web_paragraphs()[:5]))
     data = {
         "documents": [
             {"id": "d", "witnesses": [{"siglum": "web", "path": "web.txt"}, {"siglum": "x", "path": "../secret.txt"}]}
@@ -592,7 +443,7 @@ def test_endless_and_deeply_nested_manifests_are_one_line(tmp_path: Path) -> Non
 
 def test_a_device_as_a_manifest_witness_is_an_error_row(tmp_path: Path) -> None:
     (tmp_path / "c").mkdir()
-    (tmp_path / "c" / "web.txt").write_bytes(_web(web_paragraphs()[:5]))
+    (tmp_path / "c" / "web.txt").write_bytes(web_file(web_paragraphs()[:5]))
     (tmp_path / "c" / "zero.txt").symlink_to("/dev/zero")
     out = tmp_path.parent / f"{tmp_path.name}-out"
     with pytest.raises(InputError, match="leads outside"):  # a link out of the corpus is refused by default
@@ -620,7 +471,7 @@ def test_a_damaged_result_is_redone_and_stale_results_are_reported_or_pruned(tmp
 
 
 def test_one_batch_at_a_time_writes_into_a_folder(tmp_path: Path) -> None:
-    manifest, _ = make_corpus(tmp_path / "corpus", count=60)
+    manifest, _ = batch_corpus(tmp_path / "corpus", count=60)
     out = tmp_path / "out"
     runs = [
         subprocess.Popen(
@@ -654,7 +505,7 @@ def test_one_batch_at_a_time_writes_into_a_folder(tmp_path: Path) -> None:
 
 
 def test_workers_die_with_the_batch_process(tmp_path: Path) -> None:
-    manifest, _ = make_corpus(tmp_path / "corpus", count=400)
+    manifest, _ = batch_corpus(tmp_path / "corpus", count=400)
     process = subprocess.Popen(
         [sys.executable, "-m", "aligner.cli", "batch", str(manifest), "--out", str(tmp_path / "out"), "--workers", "2"],
         stdout=subprocess.DEVNULL,

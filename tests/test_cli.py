@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import os
 import pty
+import re
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 
 from aligner.cli import main
 
-from .conftest import PDF, WEB, web_paragraphs
+from .conftest import PDF, WEB, start, web_paragraphs
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -39,6 +41,25 @@ def test_normalize_writes_the_output_file(tmp_path: Path) -> None:
     data = out.read_bytes()
     assert data.endswith(b"\n") and b"\n\n" not in data and b"\r" not in data
     assert data.decode().splitlines() == web_paragraphs()
+
+
+def test_normalize_explain_lists_every_change_of_the_pdf_edition(tmp_path: Path) -> None:
+    out = tmp_path / "pdf.normalized.txt"
+    result = run("normalize", str(PDF), "--explain", "-o", str(out))
+    assert result.returncode == 0
+    listed = result.stderr.splitlines()
+    pattern = re.compile(r"^(.+):(\d+):(\d+): ([a-z-]+): ('.*') -> ('.*')$")
+    found = [pattern.match(line) for line in listed]
+    assert all(found), [line for line, m in zip(listed, found, strict=True) if not m][:3]
+    rules = Counter(m.group(4) for m in found if m)
+    # blank lines between paragraphs go, wrapped lines are joined, stray spaces removed
+    assert rules["paragraph-end"] > 50 and rules["line-join"] > 200 and rules["space-beside-cjk"] > 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 94
+    source = PDF.read_text(encoding="utf-8").split("\n")
+    for m in found:
+        if m and m.group(4) == "line-join":  # every join stands at the end of a source line
+            line, column = int(m.group(2)), int(m.group(3))
+            assert column == len(source[line - 1]) + 1
 
 
 @pytest.mark.parametrize(
@@ -118,12 +139,6 @@ def test_progress_shows_on_a_terminal_for_large_input_and_never_in_pipes(tmp_pat
     assert "aligning" in shown and "/4" in shown  # a bar of 4 steps: read, normalize twice, align
     assert _on_a_terminal("normalize", str(big), "-o", str(tmp_path / "o.txt"), "--quiet") == ""
     assert run("normalize", str(big), "-o", str(tmp_path / "o.txt")).stderr == ""
-
-
-def start(*args: str | Path, **kwargs: object) -> subprocess.Popen[str]:
-    """The command in a real process, running on while the test acts on it."""
-    command = [sys.executable, "-m", "aligner.cli", *map(str, args)]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)  # type: ignore[call-overload, no-any-return]
 
 
 def one_line_exit_2(proc: subprocess.CompletedProcess[str], *words: str) -> None:

@@ -16,8 +16,7 @@ from aligner.export import to_csv, to_html, to_json, to_tei
 from aligner.model import Alignment
 from aligner.pipeline import align_files
 
-from .conftest import PDF, ROOT, WEB
-from .test_align import PARAS, edit_scripts, witness
+from .conftest import PARAS, PDF, ROOT, WEB, edit_scripts, witness
 
 SCHEMA = json.loads((ROOT / "schemas" / "alignment.schema.json").read_text(encoding="utf-8"))
 

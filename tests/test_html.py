@@ -19,8 +19,8 @@ import pytest
 from aligner.export import html_report as html
 from aligner.model import Alignment
 from aligner.pipeline import align_files
-from tests.conftest import PDF, WEB
-from tests.test_align import PARAS
+
+from .conftest import PARAS, PDF, WEB
 
 CHROMIUM = Path("/usr/bin/chromium")
 INJECTED = "<script>window.__pwned = 1</script> & co"

@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aligner.model import BlockKind
-from aligner.normalize import NormalizeConfig, normalize_text, normalize_witness
+from aligner.normalize import NormalizeConfig, explain_witness, normalize_text, normalize_witness, replay
 from aligner.reflow import display_width
+from aligner.text import LineIndex
 from aligner.witness import read_witness
 
 from .conftest import PDF, WEB, web_paragraphs
@@ -171,3 +172,57 @@ def test_normalize_keeps_every_letter_and_spacing_is_idempotent(text: str) -> No
         if char.strip():
             start, end = once.source_span(offset, offset + 1)
             assert char in text[start:end]
+
+
+# --- explanations ---------------------------------------------------------------------------------
+
+PAGE_FURNITURE = "国家人权行动计划（2021—2025年）\n{body}\n- {n} -\n"
+
+
+def paged(paragraphs: list[str], width: int, rng: random.Random) -> str:
+    """Wrapped paragraphs cut into pages with a running head and a page number, joined by form feeds."""
+    lines = wrap(paragraphs, width, rng).split("\n")
+    pages = [lines[i : i + 12] for i in range(0, len(lines), 12)]
+    return "\f".join(PAGE_FURNITURE.format(body="\n".join(p), n=n + 1) for n, p in enumerate(pages))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    start=st.integers(0, 250),
+    count=st.integers(3, 30),
+    width=st.integers(16, 40),
+    seed=st.integers(0, 2**16),
+    profile=st.sampled_from(["zh", "zh-pangu", "zh-fold"]),
+    noise=st.sampled_from(["", "\x1b", "Ａ１ ", "  ", "\u3000"]),
+)
+def test_replaying_the_explained_changes_rebuilds_the_normalized_text(
+    start: int, count: int, width: int, seed: int, profile: str, noise: str
+) -> None:
+    rng = random.Random(seed)
+    source = paged(GOLD[start : start + count], width, rng)
+    cut = rng.randrange(len(source))
+    source = source[:cut] + noise + source[cut:]
+    witness = normalize_text(source).witness
+    result, changes = explain_witness(witness, NormalizeConfig(profile=profile))
+    assert replay(witness.body, changes) == result.text
+    assert result.text == normalize_witness(witness, NormalizeConfig(profile=profile)).text
+    assert all(c.rule != "edit" and c.before != c.after for c in changes)
+    lines = LineIndex(source)
+    for change in changes:
+        if change.step == 0:  # edits of the source itself: line:col point at what they change
+            assert (change.line, change.column) == lines.position(change.start)
+            assert source[change.start : change.end] == change.before
+
+
+def test_explanations_name_reflow_furniture_spacing_and_width_rules() -> None:
+    paragraphs = GOLD[:40]
+    paragraphs[5] = "自２０２１ 年起，" + paragraphs[5]
+    source = paged(paragraphs, 30, random.Random(7))
+    _, changes = explain_witness(normalize_text(source).witness, NormalizeConfig(profile="zh-fold"))
+    rules = {c.rule for c in changes}
+    assert {"line-join", "paragraph-end", "furniture-header", "furniture-page-number"} <= rules
+    assert {"space-beside-cjk", "full-width-form"} <= rules
+    number = next(c for c in changes if c.rule == "furniture-page-number")
+    assert number.before.startswith("- 1 -")
+    width = [c for c in changes if c.rule == "full-width-form"]
+    assert [c.before for c in width] == list("２０２１") and [c.after for c in width] == list("2021")

@@ -24,8 +24,8 @@ from aligner.model import Alignment, VariantType
 from aligner.pipeline import align_files
 from aligner.tei import write as tei_export
 from aligner.tei.names import XML_ID
-from tests.conftest import PDF, ROOT, WEB
-from tests.test_align import PARAS, witness
+
+from .conftest import PARAS, PDF, ROOT, WEB, witness
 
 TEI_ALL = ROOT.parent / "shared" / "schemas" / "tei_all.rng"
 NS = {"t": "http://www.tei-c.org/ns/1.0"}
@@ -58,7 +58,7 @@ def assert_valid(path: Path, tei_all: etree.RelaxNG) -> None:
 
 def assert_lossless(alignment: Alignment, path: Path) -> None:
     for nw in alignment.witnesses:
-        assert tei.read_witness(path, nw.siglum) == [p.text for p in nw.paragraphs], nw.siglum
+        assert tei.witness_paragraphs(path, nw.siglum) == [p.text for p in nw.paragraphs], nw.siglum
         assert plain_reading(path, nw.siglum) == [p.text for p in nw.paragraphs], nw.siglum
 
 
@@ -292,7 +292,7 @@ def test_external_entities_are_never_resolved() -> None:
 
 def test_read_witness_refuses_a_siglum_the_file_does_not_list(seed: Alignment, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no witness 'scan'"):
-        tei.read_witness(export(seed, tmp_path), "scan")
+        tei.witness_paragraphs(export(seed, tmp_path), "scan")
 
 
 def test_sigla_list_in_document_order(seed: Alignment, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def load(path: str | Path) -> Alignment:
     again as aligner finds them, but no source positions (TEI does not carry them).
     """
     from aligner.errors import InputError
-    from aligner.io import read_input
+    from aligner.files import read_input
 
     data = read_input(path, limit=2 * 1024 * 1024 * 1024)
     start = data.lstrip()[:1]

@@ -8,67 +8,30 @@ in the code. Patterns are compiled once, when this module is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
 
 import regex
 
 from aligner.errors import UsageError
 from aligner.model import BlockKind
+from aligner.rules.characters import HAN, LATIN_LETTER, MODERN_PUNCTUATION
+from aligner.rules.spacing import SpacingStyle
 from aligner.rules.variants import fold_variants, same_but_variants
 
 __all__ = [
-    "CJK",
     "CLASSICAL",
     "EN",
-    "NUMBER_JOIN",
-    "PAGE_NUMBER",
     "PROFILES",
     "ZH",
     "Profile",
     "SpacingStyle",
     "StructureRule",
+    "classify_paragraph",
     "detect_profile",
     "fold_variants",
     "get_profile",
     "profile_for_language",
     "same_but_variants",
 ]
-
-# Characters that take a full cell in CJK typesetting and join without spaces:
-# ideographs, kana, hangul, and the full-width punctuation that sits between them.
-CJK_CLASS = (
-    r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\u3000-\u303f"
-    r"\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2026\u201c\u201d\u2018\u2019\u00b7"
-)
-CJK = regex.compile(f"[{CJK_CLASS}]")
-HAN = regex.compile(r"\p{Han}")
-LATIN_LETTER = regex.compile(r"[A-Za-z]")
-
-# Two characters either side of a line end that belong to one number: 20|35, 88|%, 3.|5.
-NUMBER_JOIN = regex.compile(r"^(?:\d[\d%‰‱℃°]|[\d.,][\d])$")
-
-# Horizontal whitespace (every Unicode space but the newline that separates paragraphs).
-HSPACE = r"[^\S\n\f]"
-
-# Printed page numbers, as they stand alone on a line at the top or bottom of a page.
-PAGE_NUMBER = regex.compile(
-    r"""^(?:
-        [-–—]?\s*\d{1,4}\s*[-–—]?                       # 12, - 12 -, —12—
-      | 第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?  # 第 3 页 共 10 页
-      | (?i:page|p\.)\s*\d{1,4}(?:\s*(?i:of|/)\s*\d{1,4})?   # Page 3 of 10
-      | \d{1,4}\s*/\s*\d{1,4}                           # 3/10
-      | (?i:[ivxlc]{1,7})                               # roman numerals in front matter
-    )$""",
-    regex.VERBOSE,
-)
-
-
-class SpacingStyle(StrEnum):
-    """How spaces between CJK and Latin/digits are treated."""
-
-    GOVERNMENT = "government"  # none: 自2009年 (the seed's house style)
-    PANGU = "pangu"  # exactly one: 自 2009 年
-    LATIN = "latin"  # text without CJK: only fold runs and strip
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +239,6 @@ def get_profile(name: str) -> Profile:
         raise UsageError(f"unknown profile {name!r} (known profiles: {known})") from None
 
 
-MODERN_PUNCTUATION = _c(r"[。，、；：？！“”]")
 CLASSICAL_PUNCTUATION_RATE = 200  # Han characters per modern punctuation mark above which text is classical
 
 
@@ -296,3 +258,23 @@ def detect_profile(text: str, sample: int = 20_000) -> Profile:
         return EN
     marks = len(MODERN_PUNCTUATION.findall(head))
     return CLASSICAL if marks * CLASSICAL_PUNCTUATION_RATE < cjk else ZH
+
+
+def classify_paragraph(text: str, profile: Profile) -> tuple[BlockKind, int]:
+    """The kind and heading level of one paragraph, by the first structure rule that fits.
+
+    >>> classify_paragraph("（一）基本生活水准权利", ZH)
+    (<BlockKind.HEAD: 'head'>, 2)
+    >>> classify_paragraph("——夯实粮食安全基础。", ZH)
+    (<BlockKind.ITEM: 'item'>, 0)
+    """
+    for rule in profile.structure:
+        if _fits(rule, text, profile):
+            return rule.kind, rule.level
+    return BlockKind.P, 0
+
+
+def _fits(rule: StructureRule, text: str, profile: Profile) -> bool:
+    if len(text) > rule.max_length or not rule.pattern.match(text):
+        return False
+    return not (rule.no_final and text[-1] in profile.sentence_end + "，,")

@@ -1,7 +1,7 @@
 """Reading the TEI that aligner writes, safely.
 
 Parsing never resolves entities, loads a DTD or touches the network: a TEI file is data
-from elsewhere. :func:`read_witness` rebuilds one witness's normalized paragraphs: the
+from elsewhere. :func:`witness_paragraphs` rebuilds one witness's normalized paragraphs: the
 blocks outside ``rdg``s plus those inside the ``rdg``s that name it. :func:`load` rebuilds
 the whole alignment: witnesses from the ``listWit``, each witness's paragraphs and page
 breaks, units from the blocks' ``@n``; variants are found again from the unit texts,
@@ -18,11 +18,11 @@ import regex
 from lxml import etree
 
 from aligner.errors import InputError
-from aligner.io import read_input
+from aligner.files import read_input
 from aligner.model import Alignment, BlockKind, NormalizedWitness, PageBreak, Paragraph, Witness
 from aligner.tei.names import CONTAINERS, ID_PREFIX, MILESTONES, XML_ID, glyph_char, tei
 
-__all__ = ["load", "parse", "read_witness", "sigla"]
+__all__ = ["load", "parse", "sigla", "witness_paragraphs"]
 
 BLOCKS = frozenset({"p", "head", "item", "ab", "l"})
 MAX_TEI_BYTES = 2 * 1024 * 1024 * 1024
@@ -96,7 +96,7 @@ def sigla(source: Source) -> list[str]:
     return [w.get(XML_ID) or "" for w in found]
 
 
-def read_witness(source: Source, siglum: str) -> list[str]:
+def witness_paragraphs(source: Source, siglum: str) -> list[str]:
     """The normalized paragraphs of witness ``siglum``, rebuilt from an aligner TEI document."""
     tree = _tree(source)
     if siglum not in sigla(tree):

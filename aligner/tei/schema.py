@@ -21,7 +21,7 @@ from pathlib import Path
 from lxml import etree
 
 from aligner.errors import InputError, ValidationError
-from aligner.io import read_input
+from aligner.files import read_input
 from aligner.resources import schema_bytes
 from aligner.tei.read import MAX_TEI_BYTES, parse, parser
 

@@ -20,7 +20,7 @@ per distinct reading:
 
 So no witness has an empty block anywhere: every witness's paragraphs, in its own order,
 are the blocks outside ``rdg``s plus those inside the ``rdg``s that name it, which any
-reader of parallel segmentation rebuilds (:func:`aligner.tei.read_witness` is one); the
+reader of parallel segmentation rebuilds (:func:`aligner.tei.witness_paragraphs` is one); the
 exporter checks that this holds before it writes. The base witness is marked
 ``ana="#aligner.base"`` in the ``listWit``, and each witness's normalization profile is
 recorded, so :func:`aligner.tei.read.load` can rebuild the alignment. Characters XML
@@ -485,12 +485,12 @@ def _indent(root: etree._Element) -> None:
 
 def render(alignment: Alignment) -> bytes:
     """UTF-8 TEI with an XML declaration; checked to rebuild every witness before it is returned."""
-    from aligner.tei.read import read_witness
+    from aligner.tei.read import witness_paragraphs
 
     root = build(alignment)
     _indent(root)
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     for nw in alignment.witnesses:
-        if read_witness(data, nw.siglum) != [p.text for p in nw.paragraphs]:
+        if witness_paragraphs(data, nw.siglum) != [p.text for p in nw.paragraphs]:
             raise AssertionError(f"TEI export would not rebuild witness {nw.siglum}: please report this bug")
     return data

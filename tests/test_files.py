@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import AlignerError, InputError, OutputError, UsageError
-from aligner.io import plan_outputs, printable, read_input, write_atomic, write_outputs
+from aligner.files import plan_outputs, printable, read_input, write_atomic, write_outputs
+
+from .conftest import start
 
 
 def test_a_device_is_refused_before_reading() -> None:
@@ -164,8 +166,6 @@ def test_control_characters_print_as_escapes() -> None:
 
 def test_sigterm_is_handled_like_ctrl_c_by_the_cli(tmp_path: Path) -> None:
     """A run stopped while it works leaves no output file behind and says so in one line."""
-    from .test_cli import start
-
     big = tmp_path / "big.txt"
     big.write_text(("　　国家人权行动计划的一段文字，反复出现以便对齐需要时间。\n" * 40_000), encoding="utf-8")
     other = tmp_path / "other.txt"
