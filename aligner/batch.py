@@ -10,15 +10,17 @@
 
 For each document :func:`process_document` runs the one pipeline
 (:func:`aligner.pipeline.align_sources`, with the profile the manifest's language asks
-for) and renders the exports *in a worker*; only the calling process writes to ``out_dir``.
-That one function runs in-process (``workers=1``), in a process pool (the default), or
-as Dask tasks (``scheduler=ADDRESS``), so the three give the same bytes. Workers need
-to see the input files at the paths the manifest resolves to (a shared file system on a
-cluster); they never need to see ``out_dir``.
+for) and renders the exports *in a worker*, which writes them to a temporary folder in
+``out_dir``; only the calling process renames folders into place. That one function runs
+in-process (``workers=1``), in a process pool (the default), or as Dask tasks
+(``scheduler=ADDRESS``), so the three give the same bytes. Workers need to see the input
+files at the paths the manifest resolves to (a shared file system on a cluster); Dask
+workers never need to see ``out_dir``: they send the bytes back.
 
 What ``out_dir`` holds::
 
-    DOC_ID/alignment.json       the exporters of aligner.export, by name
+    DOC_ID/alignment.json       the exporters of aligner.export, by name: the same bytes
+    DOC_ID/alignment.csv        as ``aligner align`` writes for the same files and options
     DOC_ID/alignment.tei.xml
     DOC_ID/alignment.html       with html=True
     DOC_ID/.stamp.json          input and output SHA-256s and options: the next run skips the document
@@ -56,6 +58,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -67,18 +70,28 @@ from aligner.manifest import Document, Manifest
 from aligner.model import Alignment
 from aligner.pipeline import Options, Source, align_sources
 
-__all__ = ["BatchOptions", "BatchSummary", "DocumentResult", "Job", "process_document", "run_batch", "run_cli"]
+__all__ = [
+    "BatchOptions",
+    "BatchSummary",
+    "DocumentResult",
+    "Job",
+    "process_document",
+    "run_batch",
+    "run_cli",
+    "worker_pool",
+]
 
 log = logging.getLogger(__name__)
 
 STAMP = ".stamp.json"
 STAMP_FORMAT = 2
 LOCK = ".aligner-batch.lock"
-EXPORTS = ("json", "tei")  # and html with html=True; file names from the registry
+EXPORTS = ("json", "csv", "tei")  # and html with html=True; file names from the registry
 COUNTS = ("units", "equal", "variant", "gap", "substantive")
 SUMMARY_FIELDS = ("id", "status", *COUNTS, "seconds", "skipped", "error", "ignored")
 SUMMARY_FILES = ("summary.csv", "summary.json")
 LEFTOVER_PREFIXES = (".tmp-", ".old-")
+CHUNK = 8  # the most documents one pool task takes
 SCHEDULER_SECONDS = 10  # how long to wait for a Dask scheduler to answer
 SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
 
@@ -105,6 +118,10 @@ class Job:
 
     document: Document
     html: bool = False
+    # Where a worker that sees ``out_dir`` writes the document's folder, under a temporary
+    # name for the batch process to rename into place; "" sends the bytes back instead
+    # (Dask workers, which may not see ``out_dir``).
+    stage: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +137,7 @@ class DocumentResult:
     files: Mapping[str, bytes] = field(default_factory=dict)
     cached: bool = False
     detail: str = ""  # a traceback, for errors that are bugs rather than bad input
+    staged: str = ""  # the temporary folder a worker wrote the files to, stamp included
 
     def row(self) -> dict[str, Any]:
         """The summary row: counts, time spent in this run (0 when skipped), error."""
@@ -169,7 +187,20 @@ class BatchSummary:
 
 
 def process_document(job: Job) -> DocumentResult:
-    """Read, normalize, align and render one document; never raises for a bad document."""
+    """Read, normalize, align and render one document; never raises for a bad document.
+
+    With ``job.stage`` the files are written there, in a temporary folder, and the result
+    names it: workers write in parallel and only renames are left to the batch process.
+    An ``OSError`` while writing (a full disk) is raised: it would stop every document.
+    """
+    result = _processed(job)
+    if not job.stage or result.status != "ok":
+        return result
+    staged = _stage(Path(job.stage), result.id, {**result.files, STAMP: _stamp(job.document, result, job.html)})
+    return replace(result, files={}, staged=str(staged))
+
+
+def _processed(job: Job) -> DocumentResult:
     started = time.perf_counter()
     doc_id = job.document.id
     try:
@@ -239,6 +270,7 @@ def run_batch(
     *,
     progress: bool = True,
     warn: Callable[[str], None] | None = None,
+    pool: Executor | None = None,
 ) -> BatchSummary:
     """Take every document of ``manifest`` through the pipeline into ``out_dir/DOC_ID/``.
 
@@ -246,7 +278,8 @@ def run_batch(
     cores; 1 runs in-process), or the Dask cluster at ``options.scheduler``
     (``tcp://host:8786``; needs ``aligner[dask]``). Unchanged documents are skipped unless
     ``force``. The progress bar appears only on a terminal. Raises :class:`UsageError` for
-    contradictory or unsafe options; a bad document is a row.
+    contradictory or unsafe options; a bad document is a row. ``pool``, a process pool
+    such as :func:`worker_pool` makes, runs the documents instead of a pool made here.
     """
     options = options or BatchOptions()
     say = warn or (lambda line: print(line, file=sys.stderr))
@@ -264,7 +297,12 @@ def run_batch(
         if options.prune:
             for doc_id in stale:
                 _remove(out / doc_id, out)
-        results = _run(manifest, out, options, workers, progress)
+        try:
+            results = _run(manifest, out, options, workers, progress, pool)
+        except BaseException:  # interrupted: folders staged but never placed go now
+            with contextlib.suppress(OSError):
+                _clear_leftovers(out)
+            raise
         ordered = tuple(results[d.id] for d in manifest.documents)
         _write_summaries(out, ordered, {d.id: d.ignored for d in manifest.documents})
     return BatchSummary(
@@ -277,23 +315,27 @@ def run_batch(
 
 
 def _run(
-    manifest: Manifest, out: Path, options: BatchOptions, workers: int | None, progress: bool
+    manifest: Manifest, out: Path, options: BatchOptions, workers: int | None, progress: bool, pool: Executor | None
 ) -> dict[str, DocumentResult]:
     results: dict[str, DocumentResult] = {}
     jobs = []
     for document in manifest.documents:
         cached = None if options.force else _cached(out, document, options.html)
         if cached is None:
-            jobs.append(Job(document, options.html))
+            jobs.append(Job(document, options.html, stage="" if options.scheduler else str(out)))
         else:
             results[document.id] = cached
     with _progress_bar(len(manifest.documents), progress) as advance:
         for result in results.values():
             advance(result)
-        with contextlib.closing(_execute(jobs, workers, options.scheduler)) as outcomes:
-            for result in outcomes:
-                results[result.id] = _store(out, result, _find(manifest, result.id), options.html)
-                advance(result)
+        by_id = {d.id: d for d in manifest.documents}
+        with contextlib.closing(_execute(jobs, workers, options.scheduler, pool)) as outcomes:
+            try:
+                for result in outcomes:
+                    results[result.id] = _store(out, result, by_id[result.id], options.html)
+                    advance(result)
+            except OSError as err:  # a worker could not write its folder: the disk is full or gone
+                raise OutputError(out, *os_problem(err, "be written")) from None
     return results
 
 
@@ -361,10 +403,6 @@ def _check_confined(manifest: Manifest) -> None:
                     f"{document.id}: witness path {entry.path!r} leads outside the manifest's folder",
                     "move the file into the corpus, or pass --no-confine",
                 )
-
-
-def _find(manifest: Manifest, doc_id: str) -> Document:
-    return next(d for d in manifest.documents if d.id == doc_id)
 
 
 def _prepare(out: Path) -> None:
@@ -508,7 +546,7 @@ def _input_hashes(document: Document) -> dict[str, str] | None:
     return hashes
 
 
-# --- writing: only the calling process touches out_dir ------------------------------------------
+# --- writing: workers stage folders, only the calling process puts them in place ----------------
 
 
 def _store(out: Path, result: DocumentResult, document: Document, html: bool) -> DocumentResult:
@@ -517,8 +555,10 @@ def _store(out: Path, result: DocumentResult, document: Document, html: bool) ->
         log.error("%s: %s\n%s", result.id, result.error, result.detail)
     try:
         with _interrupts_deferred():
-            if result.status == "ok":
-                _commit(out, result.id, {**result.files, STAMP: _stamp(document, result, html)})
+            if result.staged:
+                _place(out, result.id, Path(result.staged))
+            elif result.status == "ok":
+                _place(out, result.id, _stage(out, result.id, {**result.files, STAMP: _stamp(document, result, html)}))
             else:
                 _remove(out / result.id, out)
     except OSError as err:
@@ -546,16 +586,26 @@ def _interrupts_deferred() -> Iterator[None]:
             raise KeyboardInterrupt(signal.Signals(caught[0]).name)
 
 
-def _commit(out: Path, doc_id: str, files: Mapping[str, bytes]) -> None:
+def _stage(out: Path, doc_id: str, files: Mapping[str, bytes]) -> Path:
+    """The files in a new temporary folder in ``out`` (a leftover that the next run clears, if never placed)."""
     tmp = Path(tempfile.mkdtemp(prefix=f"{LEFTOVER_PREFIXES[0]}{doc_id}-", dir=out))
     try:
         os.chmod(tmp, 0o755)  # mkdtemp makes it private; the result is an ordinary folder
         for name, data in sorted(files.items()):
             (tmp / name).write_bytes(data)
-        _remove(out / doc_id, out)
-        os.rename(tmp, out / doc_id)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _place(out: Path, doc_id: str, staged: Path) -> None:
+    """A staged folder renamed to ``out/DOC_ID``, after the old one is out of the way."""
+    try:
+        _remove(out / doc_id, out)
+        os.rename(staged, out / doc_id)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
         raise
 
 
@@ -599,22 +649,34 @@ def _csv(fields: Sequence[str], rows: Sequence[Mapping[str, Any]]) -> str:
 # --- executors ----------------------------------------------------------------------------------
 
 
-def _execute(jobs: Sequence[Job], workers: int | None, scheduler: str | None) -> Generator[DocumentResult]:
+def _execute(
+    jobs: Sequence[Job], workers: int | None, scheduler: str | None, pool: Executor | None
+) -> Generator[DocumentResult]:
     if not jobs:
         return
     count = min(workers or _cores(), len(jobs))
     if scheduler:
         yield from _on_dask(jobs, scheduler)
+    elif pool is not None:
+        yield from _on_processes(jobs, pool)
     elif count == 1:
         yield from map(process_document, jobs)
     else:
-        yield from _on_processes(jobs, count)
+        with worker_pool(count) as own:
+            yield from _on_processes(jobs, own)
 
 
 def _worker_init() -> None:
     # Ctrl-C is the parent's to handle: it stops handing out work and writes nothing half.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
+
+
+def _warm_worker_init() -> None:
+    from aligner.variants import load_segmenter
+
+    _worker_init()
+    load_segmenter()
 
 
 def _die_with_parent() -> None:
@@ -633,16 +695,64 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _on_processes(jobs: Sequence[Job], workers: int) -> Iterator[DocumentResult]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+@contextlib.contextmanager
+def worker_pool(workers: int) -> Iterator[Executor]:
+    """Worker processes that start now and load the word segmenter while the caller goes on.
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init)
+    ``aligner batch`` makes the pool before it reads the manifest, so that the half second
+    each worker spends loading jieba's dictionary overlaps with reading and checking it.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker_init)
+    for _ in range(workers):  # start every worker now, not when the first documents arrive
+        pool.submit(int)
     try:
-        futures = [pool.submit(process_document, job) for job in jobs]
-        for future in as_completed(futures):
-            yield future.result()
+        yield pool
     finally:
+        # Idle or not (a run where every document was unchanged never used them, and they
+        # may still be loading), the workers have nothing left to do.
+        _kill_workers(pool)
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _process_chunk(jobs: Sequence[Job]) -> list[DocumentResult]:
+    return [process_document(job) for job in jobs]
+
+
+def _on_processes(jobs: Sequence[Job], pool: Executor) -> Iterator[DocumentResult]:
+    from concurrent.futures import as_completed
+
+    # A few documents a task: one round trip per chunk, small enough that no worker is
+    # left with a long tail while the others wait.
+    size = max(1, min(CHUNK, len(jobs) // (8 * _cores())))
+    chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+    futures = [pool.submit(_process_chunk, chunk) for chunk in chunks]
+    finished = False
+    try:
+        for future in as_completed(futures):
+            yield from future.result()
+        finished = True
+    finally:
+        if not finished:  # stopped: workers must not go on writing folders that nobody will place
+            # The workers go, and the pool cancels what never started (cancelling futures
+            # here would race with its manager thread marking them broken).
+            _kill_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill_workers(pool: Any) -> None:
+    kill = getattr(pool, "kill_workers", None)  # Python 3.14
+    if kill is not None:
+        kill()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(5)
 
 
 def _on_dask(jobs: Sequence[Job], address: str) -> Iterator[DocumentResult]:
@@ -751,7 +861,10 @@ def run_cli(
 
     say = echo or (lambda text: print(text, end=""))
     note = warn or (lambda line: print(line, file=sys.stderr))
-    summary = run_batch(load(source), Path(out_dir), options, progress=not quiet, warn=note)
+    workers = _check_options(options, lambda _line: None)  # run_batch warns; this only sizes the pool
+    count = workers or _cores()
+    with worker_pool(count) if count > 1 and not options.scheduler else contextlib.nullcontext() as pool:
+        summary = run_batch(load(source), Path(out_dir), options, progress=not quiet, warn=note, pool=pool)
     for result in summary.errors:
         note(f"aligner: {result.id}: {result.error}")
     for doc_id in summary.stale:

@@ -135,6 +135,7 @@ def witness_options(func: F) -> F:
     func = click.option("--base", metavar="SIGLUM", help="Witness whose order and structure lead (default: first).")(
         func
     )
+    func = click.option("--title", default="", metavar="TEXT", help="The document's title, for the TEI header.")(func)
     return click.option("--sigla", metavar="A,B,...", help="Sigla for the witnesses (default: file stems).")(func)
 
 
@@ -147,6 +148,7 @@ def _options(flags: dict[str, Any]) -> Options:
     return Options(
         normalize=_config(flags["profile"], flags["no_reflow"], flags["no_spacing"]),
         base=flags.get("base"),
+        title=flags.get("title") or "",
         orthographic=not flags.get("no_orthographic", False),
         format=flags.get("input_format"),
         encoding=flags.get("encoding"),

@@ -92,6 +92,14 @@ def classify(readings: Mapping[str, str], *, orthographic: bool = True) -> Varia
 WINDOW = 8  # characters either side of a difference in which words are looked for
 
 
+def load_segmenter() -> None:
+    """Load jieba's dictionary now (half a second) rather than at the first Chinese difference.
+
+    Batch workers call it as they start, while the batch process is still reading the manifest.
+    """
+    _jieba()
+
+
 @lru_cache(maxsize=1)
 def _jieba() -> Any:
     import jieba

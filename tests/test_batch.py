@@ -84,6 +84,7 @@ def test_summary_rows_follow_from_the_edits(corpus: tuple[Path, dict[str, Expect
             assert row["error"] == ""
             assert sorted(p.name for p in (reference / doc_id).iterdir()) == [
                 ".stamp.json",
+                "alignment.csv",
                 "alignment.json",
                 "alignment.tei.xml",
             ]
@@ -182,6 +183,36 @@ def test_a_document_that_breaks_loses_its_stale_folder(tmp_path: Path) -> None:
     assert [r.status for r in result.results] == ["ok", "error"]
     assert result.results[1].error.startswith("b/pdf.txt: is empty")
     assert not (out / "b").exists() and (out / "a" / "alignment.json").is_file()
+
+
+def test_batch_and_align_write_the_same_bytes_with_the_manifest_language(tmp_path: Path) -> None:
+    """The manifest's language picks the profile, as --profile does on the command line."""
+    gold = web_paragraphs()[:30]
+    edited = gold[:4] + gold[5:20] + [gold[20] + gold[21]] + gold[22:]
+    corpus = tmp_path / "in"
+    (corpus / "plan").mkdir(parents=True)
+    (corpus / "plan" / "web.txt").write_bytes(web_file(gold))
+    (corpus / "plan" / "copy.txt").write_bytes(web_file(edited).replace("，".encode(), b", ", 3))
+    witnesses = [{"siglum": "web", "path": "plan/web.txt"}, {"siglum": "copy", "path": "plan/copy.txt"}]
+    document = {"id": "plan", "title": "行动计划", "language": "zh-Hant-TW", "base": "copy", "witnesses": witnesses}
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [document]}), encoding="utf-8")
+    for language, profile in (("zh-Hant-TW", "zh"), ("lzh", "classical"), ("en", "en")):
+        document["language"] = language
+        (corpus / "manifest.json").write_text(json.dumps({"documents": [document]}), encoding="utf-8")
+        out = tmp_path / f"batch-{language}"
+        run_batch(load_manifest(corpus / "manifest.json"), out, BatchOptions(workers=2), progress=False)
+        cli = tmp_path / f"cli-{language}"
+        cli.mkdir()
+        command = [sys.executable, "-m", "aligner", "align", "plan/web.txt", "plan/copy.txt"]
+        command += ["--sigla", "web,copy", "--base", "copy", "--title", "行动计划", "--profile", profile, "-q"]
+        command += ["--json", str(cli / "alignment.json"), "--csv", str(cli / "alignment.csv")]
+        command += ["--tei", str(cli / "alignment.tei.xml")]
+        done = subprocess.run(command, cwd=corpus, capture_output=True, text=True, check=False)
+        assert done.returncode in (0, 1), done.stderr
+        for name in ("alignment.json", "alignment.csv", "alignment.tei.xml"):
+            assert (out / "plan" / name).read_bytes() == (cli / name).read_bytes(), (language, name)
+        data = json.loads((out / "plan" / "alignment.json").read_text(encoding="utf-8"))
+        assert {w["profile"] for w in data["witnesses"]} == {profile}
 
 
 def test_folders_hold_editions_of_any_format_and_name_what_they_ignore(tmp_path: Path) -> None:
@@ -335,7 +366,12 @@ def test_ctrl_c_stops_cleanly_with_whole_documents_only(
     assert not (out / "summary.csv").exists()
     assert not [p for p in out.iterdir() if p.name.startswith((".tmp-", ".old-"))]
     for folder in out.iterdir():
-        assert sorted(p.name for p in folder.iterdir()) == [".stamp.json", "alignment.json", "alignment.tei.xml"]
+        assert sorted(p.name for p in folder.iterdir()) == [
+            ".stamp.json",
+            "alignment.csv",
+            "alignment.json",
+            "alignment.tei.xml",
+        ]
 
 
 @pytest.mark.slow
