@@ -117,7 +117,7 @@ def normalize_options(func: F) -> F:
         "--profile",
         type=click.Choice(sorted(PROFILES)),
         default=None,
-        help="Rule set (default: detect the language).",
+        help="Rule set (default: detect the language); 'aligner profiles' lists them.",
     )(func)
     func = click.option("--no-spacing", is_flag=True, help="Keep spacing and widths as they are.")(func)
     func = click.option("--no-reflow", is_flag=True, help="Take every line as a paragraph (no PDF line-break repair).")(
@@ -386,6 +386,17 @@ def check(
     found = findings(alignment, allowed)
     write_outputs([(target, render(found, alignment, output_format, quiet=quiet).encode("utf-8"))])
     sys.exit(1 if found else 0)
+
+
+@main.command()
+def profiles() -> None:
+    """List the rule sets that --profile chooses from, and what each does.
+
+    \b
+    Example:
+      aligner profiles
+    """
+    out("\n".join(PROFILES[name].summary() for name in PROFILES) + "\n")
 
 
 @main.command()

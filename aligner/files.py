@@ -28,6 +28,7 @@ from typing import BinaryIO
 import regex
 
 from aligner.errors import InputError, OutputError, UsageError, os_problem
+from aligner.rules.characters import NOT_PRINTABLE
 
 __all__ = [
     "MAX_INPUT_BYTES",
@@ -48,10 +49,6 @@ STDIO = "-"
 MAX_INPUT_BYTES = int(os.environ.get("ALIGNER_MAX_INPUT_BYTES", 256 * 1024 * 1024))
 CHUNK = 1 << 20
 TEMP_PREFIX = ".aligner-"  # short, so that a target name of the longest allowed length still works
-
-# Characters that would act on a terminal rather than show: C0 and C1 controls, DEL, and
-# the bidirectional overrides that reorder what follows them.
-NOT_PRINTABLE = regex.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:

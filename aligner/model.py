@@ -214,6 +214,21 @@ class NormalizedWitness:
         page = self.lines.page(first) if self.witness.format == "pdf" else self.page_at(start)
         return SourceSpan(first, last, line, column, end_line, end_column, page, exact)
 
+    def original(self, paragraph: int | Paragraph) -> str:
+        """What the witness's file says where ``paragraph`` stands: line breaks, indents and odd
+        spaces as they are, beside the normalized ``paragraph.text`` that was compared.
+
+        >>> from aligner.normalize import normalize_text
+        >>> w = normalize_text("\\u3000\\u3000自 ２００９ 年以来，中国先后制定。\\n")
+        >>> w.paragraphs[0].text, w.original(0)
+        ('自２００９年以来，中国先后制定。', '自 ２００９ 年以来，中国先后制定。')
+        """
+        p = self.paragraphs[paragraph] if isinstance(paragraph, int) else paragraph
+        span = self.span(p.start, p.end)
+        if span is None or not self.witness.source:
+            raise ValueError(f"witness {self.siglum} was loaded without its source text")
+        return self.witness.source[span.start : span.end]
+
     def page_at(self, offset: int) -> int | None:
         """The 1-based page that normalized ``offset`` lies on, for a paged witness."""
         if not self.page_breaks:

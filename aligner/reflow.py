@@ -77,7 +77,6 @@ class Layout:
     wrapped: bool
     width: int
     indent: int
-    pages: int
     margin: int = 0  # the usual leading indent of a line; more than this marks a first line
     indents: bool = False  # whether first lines are marked by leading indentation
     blank_lines_mark: bool = True  # False when an extractor put a blank line after nearly every line
@@ -287,7 +286,7 @@ def _blank_paragraphs(lines: Sequence[Line], profile: Profile, width: int) -> bo
     return len(before) >= 3 and sum(map(ends, before)) >= 0.9 * len(before)
 
 
-def learn_layout(lines: Sequence[Line], profile: Profile, pages: int, in_chars: bool = False) -> Layout:
+def learn_layout(lines: Sequence[Line], profile: Profile, in_chars: bool = False) -> Layout:
     """Wrap width and paragraph indent, learned from the line widths.
 
     Text is *wrapped* when most lines end near one right edge. The width is the
@@ -296,7 +295,7 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int, in_chars: 
     """
     widths = sorted(line.width for line in lines)
     if len(widths) < 3:
-        return Layout(False, widths[-1] if widths else 0, 0, pages)
+        return Layout(False, widths[-1] if widths else 0, 0)
     p90 = _right_edge(widths)
     band = [w for w in widths if 0.8 * p90 <= w <= 1.1 * p90]
     # Wrapped text: many lines share one right edge, and many of those stop in mid-sentence.
@@ -322,7 +321,7 @@ def learn_layout(lines: Sequence[Line], profile: Profile, pages: int, in_chars: 
     blanks = sum(1 for line in lines[1:] if line.blank_before)
     marks = blanks < 0.6 * (len(lines) - 1)
     blank_paragraphs = wrapped and marks and _blank_paragraphs(lines, profile, width)
-    return Layout(wrapped, width, indent, pages, margin, indented >= 2, marks, in_chars, blank_paragraphs)
+    return Layout(wrapped, width, indent, margin, indented >= 2, marks, in_chars, blank_paragraphs)
 
 
 def _token_width(line: Line, profile: Profile, in_chars: bool = False) -> int:
@@ -451,7 +450,7 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
     furniture = find_furniture(lines, pages)
     body = [line for i, line in enumerate(lines) if i not in furniture]
     counted = by_characters(body)
-    layout = learn_layout(counted, profile, pages, in_chars=counted != body)
+    layout = learn_layout(counted, profile, in_chars=counted != body)
     decide = decider(counted, layout).decide
     vocabulary = _vocabulary(source) if profile.hyphenation else set()
     edits: list[Edit] = []
@@ -601,7 +600,7 @@ def unwrapped_edits(source: str, profile: Profile) -> ReflowResult:
         edits.insert(0, Edit(0, lines[0].start, "", rule="leading-space"))
     if lines and lines[-1].end < len(source):
         edits.append(Edit(lines[-1].end, len(source), "", rule="trailing-space"))
-    layout = Layout(False, max((line.width for line in lines), default=0), 0, 1)
+    layout = Layout(False, max((line.width for line in lines), default=0), 0)
     return ReflowResult(tuple(edits), (), layout, (), ())
 
 
@@ -615,4 +614,4 @@ def _vocabulary(source: str) -> set[str]:
 def given_edits(text: str) -> ReflowResult:
     """A format that marks its paragraphs (HTML, DOCX, TEI) was read one paragraph a line: nothing to decide."""
     del text
-    return ReflowResult((), (), Layout(False, 0, 0, 1), (), ())
+    return ReflowResult((), (), Layout(False, 0, 0), (), ())

@@ -43,6 +43,16 @@ def test_normalize_writes_the_output_file(tmp_path: Path) -> None:
     assert data.decode().splitlines() == web_paragraphs()
 
 
+def test_profiles_lists_every_rule_set_with_what_it_does() -> None:
+    from aligner.rules import PROFILES
+
+    result = CliRunner().invoke(main, ["profiles"])
+    assert result.exit_code == 0
+    for name, profile in PROFILES.items():
+        assert f"{name} (language {profile.language}): {profile.description}" in result.stdout
+    assert "numbered-2 (head 2)" in result.stdout and "dash-item (item)" in result.stdout
+
+
 def test_normalize_explain_lists_every_change_of_the_pdf_edition(tmp_path: Path) -> None:
     out = tmp_path / "pdf.normalized.txt"
     result = run("normalize", str(PDF), "--explain", "-o", str(out))

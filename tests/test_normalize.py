@@ -226,3 +226,12 @@ def test_explanations_name_reflow_furniture_spacing_and_width_rules() -> None:
     assert number.before.startswith("- 1 -")
     width = [c for c in changes if c.rule == "full-width-form"]
     assert [c.before for c in width] == list("２０２１") and [c.after for c in width] == list("2021")
+
+
+def test_each_paragraph_keeps_what_its_witness_says() -> None:
+    """Beside the normalized text that is compared, the source stretch as the file has it."""
+    result = normalize_witness(read_witness(PDF))
+    originals = [result.original(p) for p in result.paragraphs]
+    assert [stream(o) for o in originals] == [stream(p.text) for p in result.paragraphs]
+    assert sum("\n" in o for o in originals) > 50  # the PDF's hard line breaks are still there
+    assert "".join(originals) != "".join(p.text for p in result.paragraphs)

@@ -104,7 +104,7 @@ def test_list_markers_open_paragraphs_after_a_sentence_end() -> None:
 
 def test_layout_is_learned_not_fixed() -> None:
     source = "\n".join(p[i : i + 30] for p in web_paragraphs()[95:120] for i in range(0, len(p), 30))
-    layout = learn_layout(scan_lines(source, ZH), ZH, 1)
+    layout = learn_layout(scan_lines(source, ZH), ZH)
     assert layout.wrapped and layout.width == 60
 
 
@@ -112,7 +112,7 @@ def test_display_width_counts_cjk_as_two_cells() -> None:
     assert display_width("中文ab——", wide_ambiguous=True) == 10
     assert display_width("中文ab——", wide_ambiguous=False) == 8
     assert display_width("abc", wide_ambiguous=False) == len("abc")
-    assert learn_layout([], EN, 1).wrapped is False
+    assert learn_layout([], EN).wrapped is False
 
 
 @pytest.mark.parametrize("width", [29, 32, 37])

@@ -82,6 +82,17 @@ class Profile:
     # note takes the width of its longer half. None where the text has no such notes.
     note: regex.Pattern[str] | None = None
 
+    def summary(self) -> str:
+        """What the profile does, and the paragraph kinds its structure rules find, for a reader.
+
+        >>> print(EN.summary().splitlines()[0])
+        en (language en): English: lines joined with one space, soft hyphens at line ends removed
+        """
+        rules = ", ".join(
+            f"{r.name} ({r.kind.value}{f' {r.level}' if r.kind is BlockKind.HEAD else ''})" for r in self.structure
+        )
+        return f"{self.name} (language {self.language}): {self.description}\n  structure: {rules or 'none'}"
+
     def with_options(self, **changes: object) -> Profile:
         """A copy with some fields changed, e.g. ``ZH.with_options(fold_width=True)``."""
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -217,8 +228,12 @@ CLASSICAL = ZH.with_options(
 PROFILES: dict[str, Profile] = {p.name: p for p in (ZH, ZH_PANGU, ZH_FOLD, CLASSICAL, EN)}
 
 
-# BCP 47 primary language subtags (a manifest's ``language``) -> the profile that serves them.
-LANGUAGE_PROFILES = {"zh": "zh", "lzh": "classical", "en": "en"}
+# BCP 47 primary language subtags (a manifest's ``language``) -> the profile that serves them:
+# the first profile of each language (zh-pangu and zh-fold are house styles of zh, by choice only).
+LANGUAGE_PROFILES: dict[str, str] = {}
+for _profile in PROFILES.values():
+    LANGUAGE_PROFILES.setdefault(_profile.language, _profile.name)
+del _profile
 
 
 def profile_for_language(tag: str) -> str | None:

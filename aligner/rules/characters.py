@@ -24,6 +24,8 @@ __all__ = [
     "LATIN_TOKEN",
     "MODERN_PUNCTUATION",
     "NOT_COMPARED",
+    "NOT_PRINTABLE",
+    "NOT_XML",
     "NO_LINE_START",
     "NUMBER_JOIN",
     "PAGE_NUMBER",
@@ -86,6 +88,14 @@ PAGE_NUMBER = regex.compile(
     )$""",
     regex.VERBOSE,
 )
+
+# --- what may not pass through ------------------------------------------------------------------
+
+# Characters that would act on a terminal rather than show: C0 and C1 controls, DEL, and
+# the bidirectional overrides that reorder what follows them.
+NOT_PRINTABLE = regex.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Characters XML 1.0 cannot hold, which TEI therefore writes as <g> references.
+NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Cs}]")
 
 # --- words ----------------------------------------------------------------------------------------
 

@@ -6,8 +6,6 @@ as ``<g ref="#aligner.U000B"/>``, declared in ``charDecl``, and come back when r
 
 from __future__ import annotations
 
-import regex
-
 from aligner.model import BlockKind
 
 __all__ = [
@@ -15,7 +13,6 @@ __all__ = [
     "CONTAINERS",
     "ID_PREFIX",
     "MILESTONES",
-    "NOT_XML",
     "TEI_NS",
     "XML_ID",
     "char_id",
@@ -29,7 +26,6 @@ ID_PREFIX = "aligner."  # our own xml:ids; sigla are checked not to use it
 BLOCK_TAG = {BlockKind.HEAD: "head", BlockKind.ITEM: "item", BlockKind.P: "p"}
 CONTAINERS = frozenset({"body", "div", "list"})
 MILESTONES = frozenset({"pb", "anchor", "witStart", "witEnd", "lacunaStart", "lacunaEnd"})  # no text of any witness
-NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Cs}]")
 
 
 def tei(tag: str) -> str:

@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from aligner.model import Alignment, BlockKind, Paragraph, Unit, UnitStatus, Variant, VariantType
-from aligner.tei.names import BLOCK_TAG, ID_PREFIX, NOT_XML, TEI_NS, XML_ID, char_id, tei
+from aligner.rules.characters import NOT_XML
+from aligner.tei.names import BLOCK_TAG, ID_PREFIX, TEI_NS, XML_ID, char_id, tei
 
 __all__ = ["build", "render"]
 
