@@ -396,7 +396,7 @@ def profiles() -> None:
     Example:
       aligner profiles
     """
-    out("\n".join(PROFILES[name].summary() for name in PROFILES) + "\n")
+    out("\n".join(PROFILES[name].describe() for name in PROFILES) + "\n")
 
 
 @main.command()
@@ -449,10 +449,11 @@ def batch(
     confine: bool,
     quiet: bool,
 ) -> None:
-    """Take a whole corpus through the pipeline: a manifest (JSON) or a folder of DOC/SIGLUM.txt.
+    """Take a whole corpus through the pipeline: a manifest (JSON) or a folder of DOC/ folders of editions.
 
-    Writes DIR/DOC_ID/alignment.json and alignment.tei.xml (and alignment.html with --html)
-    for each document, and DIR/summary.csv and DIR/summary.json. A bad document becomes an
+    Writes DIR/DOC_ID/alignment.json, alignment.csv and alignment.tei.xml (and alignment.html
+    with --html) for each document, and DIR/summary.csv and DIR/summary.json; the files are
+    byte for byte what 'aligner align' writes for the same witnesses. A bad document becomes an
     error row and the batch goes on (exit 2 at the end); a re-run skips documents whose
     inputs, options and outputs are unchanged. DIR may not be, contain or lie inside the
     corpus folder, and one batch at a time may write to it.

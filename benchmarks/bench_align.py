@@ -36,7 +36,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import make_editions  # noqa: E402
 
 Group = tuple[tuple[int, ...], tuple[int, ...]]
 SEED = ROOT / "corpora" / "nhrap-2021-2025"
@@ -53,6 +52,14 @@ def paragraphs(path: Path) -> list[str]:
         return [line for line in lines if line]
     blocks = ["".join(block.split()) for block in "\n".join(lines).split("\n\n")]
     return [b for b in blocks if b]
+
+
+def _write_editions(folder: Path, size: int, noise: float = 0.0) -> tuple[Path, Path, Path]:
+    # Imported here, in the benchmark process only: a peer's process must not carry aligner's
+    # imports, or its peak memory would count them.
+    import make_editions
+
+    return make_editions.write(folder, size, noise=noise)
 
 
 def run_aligner(a: Path, b: Path) -> list[Group]:
@@ -187,12 +194,12 @@ def cases(sizes: list[int], noisy: list[int], folder: Path) -> list[Case]:
     for size in sorted(sizes):
         if size > (SEED / "web.txt").stat().st_size and seed not in found:
             found.append(seed)
-        base, edited, truth = make_editions.write(folder / str(size), size)
+        base, edited, truth = _write_editions(folder / str(size), size)
         found.append((_label(size), base, edited, json.loads(truth.read_text(encoding="utf-8"))["groups"]))
     if seed not in found:
         found.append(seed)
     for size in sorted(noisy):
-        base, edited, truth = make_editions.write(folder / f"noisy-{size}", size, noise=NOISE)
+        base, edited, truth = _write_editions(folder / f"noisy-{size}", size, noise=NOISE)
         label = f"{_label(size)} 1%"
         found.append((label, base, edited, json.loads(truth.read_text(encoding="utf-8"))["groups"]))
     return found

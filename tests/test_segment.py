@@ -34,6 +34,8 @@ def test_chinese_structure(text: str, kind: BlockKind, level: int) -> None:
     ("text", "kind"),
     [
         ("TERMS AND CONDITIONS", BlockKind.HEAD),
+        ("CHAPTER I.", BlockKind.HEAD),
+        ("Letter 4", BlockKind.HEAD),
         ("- the first item", BlockKind.ITEM),
         ("This License applies to any program or other work which contains a notice.", BlockKind.P),
     ],

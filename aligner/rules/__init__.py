@@ -82,10 +82,10 @@ class Profile:
     # note takes the width of its longer half. None where the text has no such notes.
     note: regex.Pattern[str] | None = None
 
-    def summary(self) -> str:
+    def describe(self) -> str:
         """What the profile does, and the paragraph kinds its structure rules find, for a reader.
 
-        >>> print(EN.summary().splitlines()[0])
+        >>> print(EN.describe().splitlines()[0])
         en (language en): English: lines joined with one space, soft hyphens at line ends removed
         """
         rules = ", ".join(
@@ -140,6 +140,8 @@ EN_STARTS = _union(
 )
 
 EN_STRUCTURE = (
+    # a chapter's number on a line of its own, as printed books set it: "CHAPTER I.", "Letter 4"
+    StructureRule("chapter-number", _c(r"^(?i:chapter|part|book|volume|letter)\s+[\dIVXLC]+\.?$"), BlockKind.HEAD, 1),
     StructureRule("chapter", _c(r"^(?:Chapter|Part|Article)\s+[\dIVXLC]+\b"), BlockKind.HEAD, 1, 80, True),
     StructureRule("numbered-2", _c(r"^\d{1,3}\.\d{1,3}\.?\s+\p{Lu}"), BlockKind.HEAD, 2, 80, True),
     StructureRule("numbered-1", _c(r"^\d{1,3}\.\s+\p{Lu}[^.!?]{0,70}\.?$"), BlockKind.HEAD, 1, 80),
