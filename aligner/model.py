@@ -126,10 +126,10 @@ class Furniture:
 
     kind: str  # "page-number", "header" or "footer"
     text: str
-    source_start: int
+    source_start: int  # offsets into the witness's source
     source_end: int
-    line: int
-    page: int
+    line: int  # 1-based, as the file's reader counts lines (from the top of the page, in a PDF)
+    page: int  # 0-based
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from aligner.model import NormalizedWitness, PageBreak, Witness
+from aligner.model import Furniture, NormalizedWitness, PageBreak, Witness
 from aligner.reflow import ReflowResult, given_edits, laid_out_edits, reflow_edits, unwrapped_edits
 from aligner.rules import Profile, detect_profile, get_profile
 from aligner.rules.characters import CONTROL, FULLWIDTH_ALNUM
@@ -175,11 +175,25 @@ def _normalize(witness: Witness, config: NormalizeConfig, record: list[Change] |
         text=text,
         paragraphs=segment(text, profile, witness.blocks),
         offsets=extraction.compose(cleaning).compose(local),
-        furniture=layout.furniture,
+        furniture=_placed(layout.furniture, extraction.compose(cleaning), witness),
         page_breaks=_page_breaks(layout, local),
         profile=profile.name,
         warnings=warnings,
     )
+
+
+def _placed(furniture: tuple[Furniture, ...], to_source: OffsetMap, witness: Witness) -> tuple[Furniture, ...]:
+    """Furniture located in the witness's file: source offsets, and the line as the file's
+    reader counts it (from the top of its page, for a PDF)."""
+    if not furniture:
+        return ()
+    lines = LineIndex(witness.source, by_page=witness.format == "pdf")
+    placed = []
+    for item in furniture:
+        start = to_source.source_start(item.source_start)
+        end = to_source.source_end(max(item.source_end - 1, item.source_start))
+        placed.append(dataclasses.replace(item, source_start=start, source_end=end, line=lines.position(start)[0]))
+    return tuple(placed)
 
 
 def _control_warnings(witness: Witness, controls: list[Edit], extraction: OffsetMap) -> tuple[str, ...]:

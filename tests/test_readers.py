@@ -66,6 +66,10 @@ def test_a_typeset_pdf_reads_back_to_the_paragraphs_it_was_made_from(
     assert [p.text for p in result.paragraphs] == body
     assert {f.kind for f in result.furniture} == {"header", "page-number"}
     assert len(result.page_breaks) == witness.source.count("\f")
+    # furniture is placed as a PDF reader counts: the running head on line 1 of every page
+    heads = [f for f in result.furniture if f.kind == "header"]
+    assert {f.line for f in heads} == {1} and len({f.page for f in heads}) == len(heads)
+    assert all(witness.source[f.source_start : f.source_end] == f.text for f in result.furniture)
 
 
 @needs_fpdf
