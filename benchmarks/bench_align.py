@@ -55,11 +55,12 @@ def paragraphs(path: Path) -> list[str]:
 
 
 def _write_editions(folder: Path, size: int, noise: float = 0.0) -> tuple[Path, Path, Path]:
-    # Imported here, in the benchmark process only: a peer's process must not carry aligner's
-    # imports, or its peak memory would count them.
-    import make_editions
-
-    return make_editions.write(folder, size, noise=noise)
+    # In a process of its own: the benchmark process must stay small, because a peer's
+    # process starts as a copy of it and its peak memory would count what this one holds.
+    script = ROOT / "benchmarks" / "make_editions.py"
+    command = [sys.executable, str(script), str(folder), "--size", str(size), "--noise", str(noise)]
+    subprocess.run(command, check=True, capture_output=True)
+    return folder / "base.txt", folder / "edited.txt", folder / "truth.json"
 
 
 def run_aligner(a: Path, b: Path) -> list[Group]:
