@@ -6,6 +6,7 @@ internals; exporters are views over the same :class:`Alignment`.
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,26 @@ class Witness:
     def body(self) -> str:
         """What normalization starts from: the extracted text, or the source itself."""
         return self.source if self.text is None else self.text
+
+    @classmethod
+    def of_file(
+        cls,
+        data: bytes,
+        path: str,
+        siglum: str,
+        source: str,
+        encoding: str = "utf-8",
+        *,
+        format: str = "text",
+        text: str | None = None,
+        extraction: OffsetMap | None = None,
+        blocks: tuple[Block, ...] | None = None,
+        layout: tuple[LaidLine, ...] | None = None,
+    ) -> Witness:
+        """The witness of a file whose bytes are ``data`` and whose text a reader made ``source``;
+        its size and SHA-256 come from the bytes."""
+        digest = hashlib.sha256(data).hexdigest()
+        return cls(siglum, path, digest, len(data), encoding, source, "", format, text, extraction, blocks, layout)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,6 @@ digit or a CJK character unless the profile says so (``fold_width``).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -258,6 +257,4 @@ class _Recorder:
 
 def normalize_text(text: str, config: NormalizeConfig | None = None, *, siglum: str = "text") -> NormalizedWitness:
     """Normalize text held in memory, as :func:`normalize_witness` does a file."""
-    data = text.encode("utf-8")
-    witness = Witness(siglum, "<text>", hashlib.sha256(data).hexdigest(), len(data), "utf-8", text)
-    return normalize_witness(witness, config)
+    return normalize_witness(Witness.of_file(text.encode("utf-8"), "<text>", siglum, text), config)

@@ -14,7 +14,6 @@ file as the user has it. ``-`` is standard input.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -124,11 +123,4 @@ def read_witness(
 
 def _text(data: bytes, name: str, siglum: str, encoding: str | None) -> Witness:
     text, used = decode(data, name, encoding)
-    return Witness(
-        siglum=siglum,
-        path=name,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding=used,
-        source=text,
-    )
+    return Witness.of_file(data, name, siglum, text, encoding=used)

@@ -9,7 +9,6 @@ a line, and positions count paragraphs (line) and characters (column).
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -76,13 +75,4 @@ def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
     if not found:
         raise InputError(path, "has no text", "give an edition with text")
     source = "\n".join(text for _, text in found)
-    return Witness(
-        siglum=siglum,
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding="utf-8",
-        source=source,
-        format="docx",
-        blocks=tuple(kind for kind, _ in found),
-    )
+    return Witness.of_file(data, path, siglum, source, format="docx", blocks=tuple(kind for kind, _ in found))

@@ -126,7 +126,6 @@ class _Blocks(HTMLParser):
 
 def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
     """An HTML page as a witness: its blocks as paragraphs, mapped back into the page's source."""
-    import hashlib
 
     from aligner.readers.text import decode
 
@@ -143,17 +142,8 @@ def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
         pieces += paragraph
         blocks.append(kind)
     text, extraction = OffsetMap.from_pieces(pieces, len(source))
-    return Witness(
-        siglum=siglum,
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding=used,
-        source=source,
-        format="html",
-        text=text,
-        extraction=extraction,
-        blocks=tuple(blocks),
+    return Witness.of_file(
+        data, path, siglum, source, encoding=used, format="html", text=text, extraction=extraction, blocks=tuple(blocks)
     )
 
 

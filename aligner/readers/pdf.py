@@ -15,7 +15,6 @@ feed; positions count lines from the top of each page (``page``, ``line``, ``col
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -147,13 +146,4 @@ def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
     source = "\n\f".join(pages)
     if not source.strip():
         raise InputError(path, "has no text layer (a scan?)", "run OCR on it first, or give a text edition")
-    return Witness(
-        siglum=siglum,
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding="utf-8",
-        source=source,
-        format="pdf",
-        layout=tuple(layout),
-    )
+    return Witness.of_file(data, path, siglum, source, format="pdf", layout=tuple(layout))

@@ -9,8 +9,6 @@ maps character by character; one with markup inside maps to the lines it spans.
 
 from __future__ import annotations
 
-import hashlib
-
 import regex
 from lxml import etree
 
@@ -138,13 +136,12 @@ def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
             pieces.append(("\n", pieces[-1][2], start, False))
         pieces.append((text, start, end, exact))
     text, extraction = OffsetMap.from_pieces(pieces, len(source))
-    return Witness(
-        siglum=siglum,
-        path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
-        size=len(data),
+    return Witness.of_file(
+        data,
+        path,
+        siglum,
+        source,
         encoding=used,
-        source=source,
         format="tei",
         text=text,
         extraction=extraction,
