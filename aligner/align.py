@@ -388,17 +388,32 @@ def _absorb(a: _Side, b: _Side, steps: list[Step]) -> list[Step]:
     """
     out: list[Step] = []
     for step in steps:
-        if out and _joins(a, b, out[-1], step):
-            out[-1] = (out[-1][0] + step[0], out[-1][1] + step[1])
+        at = _nearest_unit(out, step)
+        if at is not None and _joins(a, b, out[at], step):
+            out[at] = (out[at][0] + step[0], out[at][1] + step[1])
             continue
         out.append(step)
     merged: list[Step] = []
     for step in reversed(out):
-        if merged and _joins(a, b, merged[-1], step):
-            merged[-1] = (step[0] + merged[-1][0], step[1] + merged[-1][1])
+        at = _nearest_unit(merged, step)
+        if at is not None and _joins(a, b, merged[at], step):
+            merged[at] = (step[0] + merged[at][0], step[1] + merged[at][1])
             continue
         merged.append(step)
     return merged[::-1]
+
+
+def _nearest_unit(steps: list[Step], lone: Step) -> int | None:
+    """The last two-sided step of ``steps``, when only paragraphs of the other edition stand
+    after it: one edition's lone paragraphs and the other's may change places without
+    breaking either order, so an omission can join the unit across an addition."""
+    side = 0 if lone[0] else 1
+    for at in range(len(steps) - 1, -1, -1):
+        if steps[at][0] and steps[at][1]:
+            return at
+        if steps[at][side]:
+            return None
+    return None
 
 
 def _joins(a: _Side, b: _Side, unit: Step, lone: Step) -> bool:
@@ -503,7 +518,9 @@ def _join_short_runs(a: _Side, b: _Side, steps: list[Step], moves: dict[int, int
 
     Whether a dropped heading, salutation or address line ("To V. FRANKENSTEIN.") went
     missing or went into a reworded neighbour cannot be told from a few words, so the
-    run around it is one unit, as a collation editor would set it. Only a short run
+    run around it is one unit, as a collation editor would set it (the Frankenstein
+    Variorum joins a run so even where the paragraphs both editions have read the same:
+    ``CHAPTER V.`` … ``To V. FRANKENSTEIN.`` … ``"MY DEAR COUSIN,``). Only a short run
     (``SHORT_RUN`` steps between longer paragraphs) is joined, and only from the first
     to the last paragraph both editions have: a witness that simply stops is a gap, and
     a list of short items keeps its items apart.

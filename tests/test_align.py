@@ -393,3 +393,19 @@ def test_a_short_heading_that_reappears_elsewhere_does_not_pull_long_paragraphs_
     for i in long:
         (unit,) = [u for u in alignment.units if i in u.paragraphs["a"]]
         assert unit.paragraphs["b"] == ((i if i < heading - 3 else i + 1),), i
+
+
+def test_a_merge_followed_by_an_addition_is_still_one_unit() -> None:
+    """Volumes of one report repeat their paragraphs (numbered (卷1), (卷2)): few anchors are
+    unique, and an added paragraph right after the merged one must not keep the merge apart."""
+    from aligner.samples import base_paragraphs
+
+    base = base_paragraphs(200_000)
+    at = next(i for i in range(len(base) // 2, len(base)) if base[i].startswith("——") and len(base[i]) > 60)
+    added = "本段为新增内容，原版没有。"
+    edited = [*base[:at], "".join(base[at : at + 3]), added, *base[at + 3 :]]
+    alignment = align([witness(base, "a"), witness(edited, "b")])
+    assert_partition(alignment)
+    units = {(u.paragraphs["a"], u.paragraphs["b"]) for u in alignment.units}
+    assert ((at, at + 1, at + 2), (at,)) in units
+    assert ((), (at + 1,)) in units
