@@ -274,16 +274,21 @@ def by_characters(lines: Sequence[Line]) -> list[Line]:
 
 
 def _blank_paragraphs(lines: Sequence[Line], profile: Profile, width: int) -> bool:
-    """Blank lines stand between paragraphs: the line before each ends a sentence, is a heading, or
-    stops short. (Where blank lines are page breaks in mid-sentence, the lines before them run full.)"""
-    before = [a for a, b in itertools.pairwise(lines) if b.blank_before and a.page == b.page]
+    """Blank lines stand between paragraphs, all of them: the line before each blank ends a
+    sentence, is a heading, or stops short (where blank lines are page breaks in mid-sentence,
+    the lines before them run full); and a blank follows nearly every line that plainly ends a
+    paragraph (where blanks only set off headings, most paragraph ends have none)."""
+    pairs = [(a, b) for a, b in itertools.pairwise(lines) if a.page == b.page]
+    before = [a for a, b in pairs if b.blank_before]
 
     def ends(line: Line) -> bool:
         if line.text[-1] in profile.sentence_end or line.width <= 0.8 * width:
             return True
         return classify_paragraph(line.text, profile)[0] is BlockKind.HEAD
 
-    return len(before) >= 3 and sum(map(ends, before)) >= 0.9 * len(before)
+    plain_ends = [b.blank_before for a, b in pairs if a.text[-1] in profile.sentence_end and a.width <= 0.8 * width]
+    marked = sum(plain_ends) >= 0.9 * len(plain_ends)
+    return len(before) >= 3 and sum(map(ends, before)) >= 0.9 * len(before) and marked
 
 
 def learn_layout(lines: Sequence[Line], profile: Profile, in_chars: bool = False) -> Layout:
@@ -392,7 +397,9 @@ class _Decider:
         if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
             return False  # no paragraph ends in the middle of a hyphenated word
         if self.layout.blank_paragraphs and not b.blank_before:
-            return self._whole_heading(b) and profile.starts_paragraph.match(b.text) is not None
+            # only a heading on a line of its own stands without the blank, before or after it
+            heading_b = self._whole_heading(b) and profile.starts_paragraph.match(b.text) is not None
+            return heading_b or (self._whole_heading(a) and a.blank_before)
         ends_sentence = a.text[-1] in profile.sentence_end
         short = self._short(a, b)
         if profile.starts_paragraph.match(b.text) and (ends_sentence or short or self._whole_heading(b)):

@@ -8,7 +8,7 @@ for each extractor and ``NAME.gold`` (the paragraphs that were typeset, one per 
 
 - Chinese: the web paragraphs the seed pdf does not cover (95-285), on three page
   sizes and font sizes, first lines indented with two U+3000 like the seed, headings
-  flush left, a running header and a page number on every page;
+  flush left (and once in a larger size), a running header and a page number on every page;
 - English: the GNU GPL version 3 (/usr/share/common-licenses/GPL-3, licensed to be
   copied verbatim), justified lines hyphenated with pyphen, headings and numbered
   sections, a running header and page numbers;
@@ -101,6 +101,8 @@ def make(out: Path) -> list[str]:
     zh = chinese_paragraphs()
     for layout in CJK_LAYOUTS:
         cases.append((f"zh-{layout[0]}", zh, lambda p, layout=layout: typeset_chinese(p, zh, layout, False)))
+    # headings set larger, as the plan's own PDF does: extractors set them apart with blank lines
+    cases.append(("zh-a5-headings", zh, lambda p: typeset_pdf(p, zh, page=(148, 210), size=11, margin=16)))
     classical = classical_paragraphs()
     cases.append(("classical-a5", classical, lambda p: typeset_chinese(p, classical, CJK_LAYOUTS[0], True)))
     en = english_paragraphs()
