@@ -287,8 +287,9 @@ def _blank_paragraphs(lines: Sequence[Line], profile: Profile, width: int) -> bo
         return classify_paragraph(line.text, profile)[0] is BlockKind.HEAD
 
     plain_ends = [b.blank_before for a, b in pairs if a.text[-1] in profile.sentence_end and a.width <= 0.8 * width]
-    marked = sum(plain_ends) >= 0.9 * len(plain_ends)
-    return len(before) >= 3 and sum(map(ends, before)) >= 0.9 * len(before) and marked
+    if len(before) < 3 or sum(plain_ends) < 0.9 * len(plain_ends):
+        return False
+    return sum(map(ends, before)) >= 0.9 * len(before)
 
 
 def learn_layout(lines: Sequence[Line], profile: Profile, in_chars: bool = False) -> Layout:

@@ -156,8 +156,22 @@ class OffsetMap:
         i, last = self._segment(start), self._segment(max(end - 1, start))
         return all(self.exact[i : last + 1])
 
+    def is_identity(self) -> bool:
+        """True for the map of a step that changed nothing."""
+        return (
+            len(self.out_starts) == 1
+            and self.exact[0]
+            and self.src_starts[0] == 0
+            and self.src_ends[0] == self.out_length == self.src_length
+        )
+
     def compose(self, later: OffsetMap) -> OffsetMap:
         """Chain ``self`` (mid -> source) after ``later`` (out -> mid): the map out -> source."""
+        if later.src_length == self.out_length:  # steps that changed nothing chain for free
+            if self.is_identity():
+                return later
+            if later.is_identity():
+                return self
         out_starts: list[int] = []
         src_starts: list[int] = []
         src_ends: list[int] = []

@@ -19,8 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import make_editions
+MAKE_EDITIONS = Path(__file__).resolve().parent / "make_editions.py"
 
 
 def child(base: Path, edited: Path) -> None:
@@ -61,7 +60,13 @@ def main() -> None:
     print(" ".join(f"{c:>{max(7, len(c))}}" for c in columns))
     with tempfile.TemporaryDirectory(prefix="aligner-bench-tei-") as tmp:
         for size in (int(s) for s in args.sizes.split(",")):
-            base, edited, _ = make_editions.write(Path(tmp) / str(size), size)
+            # made in a process of its own: Linux carries a process's peak memory across exec,
+            # so a child started from a process that had held 50 MB editions would count them
+            folder = Path(tmp) / str(size)
+            subprocess.run(
+                [sys.executable, str(MAKE_EDITIONS), str(folder), "--size", str(size)], check=True, capture_output=True
+            )
+            base, edited = folder / "base.txt", folder / "edited.txt"
             result = subprocess.run(
                 [sys.executable, __file__, "--child", str(base), str(edited)],
                 capture_output=True,
