@@ -672,6 +672,16 @@ def _worker_init() -> None:
     _die_with_parent()
 
 
+WARM_MANIFEST = 64 * 1024  # bytes of manifest (a few hundred documents) worth starting warm workers for
+
+
+def _large_manifest(source: str | Path) -> bool:
+    try:
+        return Path(source).is_file() and Path(source).stat().st_size >= WARM_MANIFEST
+    except OSError:
+        return False
+
+
 def _warm_worker_init() -> None:
     from aligner.variants import load_segmenter
 
@@ -696,15 +706,16 @@ def _die_with_parent() -> None:
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int) -> Iterator[Executor]:
-    """Worker processes that start now and load the word segmenter while the caller goes on.
+def worker_pool(workers: int, *, warm: bool = False) -> Iterator[Executor]:
+    """Worker processes that start now; with ``warm`` they load the word segmenter at once.
 
-    ``aligner batch`` makes the pool before it reads the manifest, so that the half second
-    each worker spends loading jieba's dictionary overlaps with reading and checking it.
+    ``aligner batch`` makes a warm pool before it reads a large manifest, so that the half
+    second each worker spends loading jieba's dictionary overlaps with reading and checking
+    it. (For a few documents that may need no word segmentation at all, it would only delay them.)
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker_init)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker_init if warm else _worker_init)
     for _ in range(workers):  # start every worker now, not when the first documents arrive
         pool.submit(int)
     try:
@@ -863,7 +874,8 @@ def run_cli(
     note = warn or (lambda line: print(line, file=sys.stderr))
     workers = _check_options(options, lambda _line: None)  # run_batch warns; this only sizes the pool
     count = workers or _cores()
-    with worker_pool(count) if count > 1 and not options.scheduler else contextlib.nullcontext() as pool:
+    early = count > 1 and not options.scheduler and _large_manifest(source)
+    with worker_pool(count, warm=True) if early else contextlib.nullcontext() as pool:
         summary = run_batch(load(source), Path(out_dir), options, progress=not quiet, warn=note, pool=pool)
     for result in summary.errors:
         note(f"aligner: {result.id}: {result.error}")
