@@ -177,7 +177,8 @@ class BatchSummary:
         c = self.counts
         rate = (c["documents"] - c["cached"]) / self.seconds if self.seconds > 0 else 0.0
         return (
-            f"{c['documents']} documents: {c['ok']} ok ({c['cached']} unchanged, skipped), {c['error']} errors "
+            f"{c['documents']} document{'s' * (c['documents'] != 1)}: {c['ok']} ok ({c['cached']} unchanged, "
+            f"skipped), {c['error']} error{'s' * (c['error'] != 1)} "
             f"in {self.seconds:.2f} s ({rate:.1f} documents/s); summary in {self.out_dir / 'summary.csv'}"
             + (f"; {len(self.pruned)} stale result folders removed" if self.pruned else "")
         )
