@@ -39,6 +39,7 @@ from aligner.rules.characters import (
     NO_LINE_START,
     NUMBER_JOIN,
     PAGE_NUMBER,
+    RUNS_ON,
     WIDE,
     WORD_START,
 )
@@ -397,11 +398,15 @@ class _Decider:
         profile = self.profile
         if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
             return False  # no paragraph ends in the middle of a hyphenated word
-        if self.layout.blank_paragraphs and not b.blank_before:
-            # only a heading on a line of its own stands without the blank, before or after it
-            heading_b = self._whole_heading(b) and profile.starts_paragraph.match(b.text) is not None
-            return heading_b or (self._whole_heading(a) and a.blank_before)
         ends_sentence = a.text[-1] in profile.sentence_end
+        if self.layout.blank_paragraphs:
+            if not b.blank_before:
+                # only a heading on a line of its own stands without the blank, before or after it
+                heading_b = self._whole_heading(b) and profile.starts_paragraph.match(b.text) is not None
+                return heading_b or (self._whole_heading(a) and a.blank_before)
+            runs_on = RUNS_ON.match(b.text) or b.text[0] in NO_LINE_START
+            if ends_sentence or not runs_on or profile.starts_paragraph.match(b.text):
+                return True  # the blank is the document's paragraph mark, and nothing says the sentence goes on
         short = self._short(a, b)
         if profile.starts_paragraph.match(b.text) and (ends_sentence or short or self._whole_heading(b)):
             return True

@@ -23,7 +23,7 @@ import regex
 from aligner.errors import DecodeError, InputError, UsageError
 from aligner.files import STDIO, read_input
 from aligner.model import Witness
-from aligner.readers.text import decode, utf16_without_bom
+from aligner.readers.text import decode, mostly_binary, utf16_without_bom
 
 __all__ = ["EXTENSIONS", "FORMATS", "decode", "detect_format", "read_witness", "siglum_for"]
 
@@ -81,7 +81,8 @@ def _sniff(path: str | Path, forced: str | None) -> Callable[[bytes], None]:
     def sniff(head: bytes) -> None:
         if (forced or detect_format(head, path)) in ("pdf", "docx"):
             return
-        if b"\x00" in head and not _could_be_utf16(head):
+        # One stray NUL in a text file is dropped later with a warning; refuse only what is mostly binary.
+        if b"\x00" in head and mostly_binary(head) and not _could_be_utf16(head):
             raise DecodeError(path, "binary data, not text", "give a text, PDF, HTML, DOCX or TEI edition")
 
     return sniff

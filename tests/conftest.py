@@ -34,6 +34,17 @@ def gold() -> list[str]:
     return web_paragraphs()
 
 
+GPL = Path("/usr/share/common-licenses/GPL-3")
+
+
+@pytest.fixture(scope="session")
+def gpl_paragraphs() -> list[str]:
+    """The GNU GPL v3 from Debian's base-files, one paragraph a blank-line block, as real English prose."""
+    if not GPL.is_file():
+        pytest.skip(f"{GPL} (Debian's base-files) is not here")
+    return [" ".join(b.split()) for b in GPL.read_text(encoding="utf-8").split("\n\n") if b.strip()]
+
+
 PARAS = web_paragraphs()
 LINES = NormalizeConfig(reflow=False)  # one paragraph per line, as the edits make them
 

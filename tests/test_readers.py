@@ -254,13 +254,14 @@ def test_text_in_any_supported_encoding_reads_back_unchanged(text: str, encoding
     assert decode(text.encode(encoding))[0] == text
 
 
-def test_a_stray_control_character_is_dropped_with_a_warning_not_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("control", ["\x1b", "\x00"])
+def test_a_stray_control_character_is_dropped_with_a_warning_not_refused(tmp_path: Path, control: str) -> None:
     path = tmp_path / "edition.txt"
-    path.write_text("　　国家人权\x1b行动计划\n第二段。\n", encoding="utf-8")
+    path.write_text(f"　　国家人权{control}行动计划\n第二段。\n", encoding="utf-8")
     result = aligner("normalize", path)
     assert result.returncode == 0
     assert result.stdout == "国家人权行动计划\n第二段。\n"
-    assert f"{path}:1:7: dropped control character U+001B" in result.stderr
+    assert f"{path}:1:7: dropped control character U+{ord(control):04X}" in result.stderr
 
 
 def test_mostly_binary_data_is_refused_saying_what_it_is(tmp_path: Path) -> None:

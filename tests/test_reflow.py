@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import pytest
 
 from aligner.normalize import NormalizeConfig, normalize_text
@@ -123,3 +125,14 @@ def test_text_wrapped_at_a_number_of_characters_with_blank_lines_between_paragra
     gold = web_paragraphs()
     blocks = ["\n".join(p[i : i + width] for i in range(0, len(p), width)) for p in gold]
     assert normalize_text("\n\n".join(blocks) + "\n").text.split("\n") == gold
+
+
+def test_where_blank_lines_mark_paragraphs_a_blank_line_ends_one(gpl_paragraphs: list[str]) -> None:
+    """The GPL wrapped at 60 characters, a blank line after each paragraph, as old text files are.
+
+    Lines ending without a full stop ("…29 June 2007", "…this License; or") before a blank
+    line still end their paragraph; only a small letter after the blank may carry a
+    sentence over it.
+    """
+    text = "\n\n".join(textwrap.fill(p, 60) for p in gpl_paragraphs) + "\n"
+    assert [p.text for p in normalize_text(text, siglum="gpl").paragraphs] == gpl_paragraphs

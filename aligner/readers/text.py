@@ -20,7 +20,7 @@ from pathlib import Path
 
 from aligner.errors import DecodeError
 
-__all__ = ["PREFERRED", "decode", "utf16_without_bom"]
+__all__ = ["PREFERRED", "decode", "mostly_binary", "utf16_without_bom"]
 
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -53,7 +53,7 @@ def _newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _binary(data: bytes) -> bool:
+def mostly_binary(data: bytes) -> bool:
     """Mostly binary: many NULs or control bytes in the first block (UTF-16 aside)."""
     sample = data[:SAMPLE]
     if not sample:
@@ -131,10 +131,10 @@ def decode(data: bytes, path: str | Path = "<bytes>", encoding: str | None = Non
     except UnicodeDecodeError as err:
         not_utf8 = err.start
     else:
-        if not _binary(data):  # valid UTF-8 can still be binary, or UTF-16 that happens to be ASCII
+        if not mostly_binary(data):  # valid UTF-8 can still be binary, or UTF-16 that happens to be ASCII
             return _newlines(text), "utf-8"
         not_utf8 = 0
-    if _binary(data):
+    if mostly_binary(data):
         raise DecodeError(path, "binary data, not text", "give a text, PDF, HTML, DOCX or TEI edition")
     return _guessed(data, path, not_utf8)
 

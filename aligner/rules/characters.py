@@ -29,6 +29,7 @@ __all__ = [
     "NO_LINE_START",
     "NUMBER_JOIN",
     "PAGE_NUMBER",
+    "RUNS_ON",
     "SPACING_CJK",
     "WIDE",
     "WORD_SCRIPT",
@@ -74,6 +75,9 @@ FIRST_TOKEN = regex.compile(rf"^(?:[A-Za-z0-9\p{{Latin}}'’_@./:%-]+|.)[{regex.
 CLOSERS = "）)》」』”’\"'】]"
 HYPHENATED = regex.compile(r"(\p{L}+)-$")
 WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
+# How a line can start that carries on the sentence before it: a small letter, or a script
+# without case (a CJK page break in mid-sentence), where only the other evidence can tell.
+RUNS_ON = regex.compile(r"^[\p{Ll}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
 DIGITS = regex.compile(r"\d+")
 # Two characters either side of a line end that belong to one number: 20|35, 88|%, 3.|5.
 NUMBER_JOIN = regex.compile(r"^(?:\d[\d%‰‱℃°]|[\d.,][\d])$")
