@@ -69,6 +69,23 @@ def _finish_stdout() -> None:
 class AlignerGroup(click.Group):
     """AlignerError -> one line and exit 2; Ctrl-C, SIGTERM, SIGHUP -> exit 130 with nothing half-written."""
 
+    def main(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Click's own usage errors (an unknown option, a bad choice) are one line and exit 2 too."""
+        kwargs["standalone_mode"] = False
+        kwargs.setdefault("prog_name", "aligner")  # however it was started (python -m, a wrapper)
+        try:
+            code = super().main(*args, **kwargs)
+        except click.exceptions.NoArgsIsHelpError as err:
+            click.echo(err.format_message(), err=True)  # a bare command asks for its help
+            sys.exit(2)
+        except click.ClickException as err:
+            ctx = err.ctx if isinstance(err, click.UsageError) else None
+            _fail(f"{err.format_message()} (see '{ctx.command_path if ctx else 'aligner'} --help')")
+        except click.exceptions.Abort:
+            _stderr("aligner: interrupted")
+            sys.exit(130)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: click.Context) -> Any:
         for signum in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, _interrupt)

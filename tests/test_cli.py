@@ -90,10 +90,21 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path: Path, content: byt
     assert not list(tmp_path.glob(".out.txt.*"))
 
 
-def test_directory_and_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert run("normalize", str(tmp_path)).returncode == 2
-    assert run("normalize", str(PDF), "--profile", "klingon").returncode == 2
-    assert run("frobnicate").returncode == 2
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["normalize", "{tmp}"], "directory"),
+        (["normalize", str(PDF), "--profile", "klingon"], "klingon"),
+        (["frobnicate"], "No such command 'frobnicate'"),
+        (["check", str(PDF), str(PDF), "--format", "xml"], "'xml' is not one of"),
+        (["align", str(PDF), str(PDF), "--bogus"], "No such option '--bogus'"),
+        (["normalize"], "Missing argument 'INPUT'. (see 'aligner normalize --help')"),
+    ],
+)
+def test_directory_and_usage_errors_are_one_line_and_exit_2(args: list[str], said: str, tmp_path: Path) -> None:
+    proc = run(*(a.format(tmp=tmp_path) for a in args))
+    assert proc.returncode == 2
+    assert len(proc.stderr.strip().splitlines()) == 1 and said in proc.stderr, proc.stderr
 
 
 def test_version_and_help() -> None:
