@@ -488,7 +488,7 @@ def _fingerprint(document: Document) -> dict[str, Any]:
         "title": document.title,
         "language": document.language,
         "base": document.base,
-        "witnesses": [[w.siglum, w.path, w.kind, w.sha256] for w in document.witnesses],
+        "witnesses": [[w.siglum, w.path, w.kind, w.format, w.sha256] for w in document.witnesses],
     }
 
 

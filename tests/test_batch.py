@@ -170,6 +170,28 @@ def test_rerun_skips_what_is_unchanged_and_redoes_what_changed(
     assert not any(r.cached for r in forced.results)
 
 
+def test_a_changed_witness_format_in_the_manifest_redoes_the_document(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "page.html").write_text("<p>一段。</p><p>二段。</p>", encoding="utf-8")
+    (corpus / "web.txt").write_text("一段。\n二段。\n", encoding="utf-8")
+
+    def run(page_format: str) -> Any:
+        witnesses = [{"siglum": "web", "path": "web.txt"}, {"siglum": "page", "path": "page.html"}]
+        witnesses[1]["format"] = page_format
+        manifest = {"documents": [{"id": "d", "language": "zh", "witnesses": witnesses}]}
+        (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return run_batch(load_manifest(corpus / "manifest.json"), tmp_path / "out", progress=False).results[0]
+
+    assert run("text").status == "ok"
+    as_text = json.loads((tmp_path / "out" / "d" / "alignment.json").read_text(encoding="utf-8"))
+    assert as_text["summary"]["equal"] == 0
+    result = run("html")
+    assert result.status == "ok" and not result.cached
+    as_html = json.loads((tmp_path / "out" / "d" / "alignment.json").read_text(encoding="utf-8"))
+    assert as_html["summary"]["equal"] == as_html["summary"]["units"] == 2
+
+
 def test_a_document_that_breaks_loses_its_stale_folder(tmp_path: Path) -> None:
     gold = web_paragraphs()
     for doc_id in ("a", "b"):
