@@ -30,6 +30,7 @@ from aligner.model import Alignment
 from aligner.normalize import NormalizeConfig, explain_witness, normalize_witness
 from aligner.pipeline import Options
 from aligner.rules import PROFILES
+from aligner.rules.characters import NOT_XML
 from aligner.witness import read_witness
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,6 +59,8 @@ def _interrupt(signum: int, _frame: FrameType | None) -> None:
 
 
 def _finish_stdout() -> None:
+    if sys.stdout is None:
+        return
     try:
         sys.stdout.flush()
     except BrokenPipeError:
@@ -84,6 +87,11 @@ class AlignerGroup(click.Group):
         except click.exceptions.Abort:
             _stderr("aligner: interrupted")
             sys.exit(130)
+        except BrokenPipeError:  # help or version text into a pipe closed early
+            write_stdout(b"")  # marks stdout as gone and points it at /dev/null
+            sys.exit(0)
+        except OSError as err:  # help or version text on a full disk
+            _fail(str(OutputError("<stdout>", *os_problem(err, "be written"))))
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -162,6 +170,8 @@ def _config(profile: str | None, no_reflow: bool, no_spacing: bool) -> Normalize
 
 def _options(flags: dict[str, Any]) -> Options:
     """The pipeline options that a command's flags ask for."""
+    if NOT_XML.search(flags.get("title") or ""):
+        raise UsageError("--title holds a control character, which the TEI header cannot carry")
     return Options(
         normalize=_config(flags["profile"], flags["no_reflow"], flags["no_spacing"]),
         base=flags.get("base"),

@@ -31,6 +31,7 @@ from aligner.errors import InputError, OutputError, UsageError, os_problem
 from aligner.rules.characters import NOT_PRINTABLE
 
 __all__ = [
+    "LIMIT_HINT",
     "MAX_INPUT_BYTES",
     "STDIO",
     "OutputTarget",
@@ -94,7 +95,7 @@ def read_input(
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         raise InputError(path, "is a device or socket, not a file", "give a regular file, or '-' for standard input")
     if stat.S_ISREG(info.st_mode) and info.st_size > limit:
-        raise InputError(path, f"is {info.st_size:,} bytes, more than the limit of {limit:,}", _LIMIT_HINT)
+        raise InputError(path, f"is {info.st_size:,} bytes, more than the limit of {limit:,}", LIMIT_HINT)
     try:
         with open(path, "rb") as handle:
             return _read_stream(handle, str(path), limit, sniff)
@@ -102,7 +103,7 @@ def read_input(
         raise InputError(path, *_read_problem(err)) from None
 
 
-_LIMIT_HINT = "split the edition, or raise ALIGNER_MAX_INPUT_BYTES"
+LIMIT_HINT = "split the edition, or raise ALIGNER_MAX_INPUT_BYTES"
 
 
 def _read_problem(err: OSError) -> tuple[str, str]:
@@ -121,7 +122,7 @@ def _read_stream(handle: BinaryIO, name: str, limit: int, sniff: Callable[[bytes
         chunks.append(head)
         size += len(head)
         if size > limit:
-            raise InputError(name, f"is more than the limit of {limit:,} bytes", _LIMIT_HINT)
+            raise InputError(name, f"is more than the limit of {limit:,} bytes", LIMIT_HINT)
         head = handle.read(CHUNK)
     return b"".join(chunks)
 
@@ -301,6 +302,8 @@ def write_stdout(data: bytes | str) -> None:
     if _stdout_gone:
         return
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if sys.stdout is None:  # started with stdout closed (>&-)
+        raise OutputError("<stdout>", "is closed", "give an output file, or leave standard output open")
     try:
         sys.stdout.flush()
         sys.stdout.buffer.write(payload)

@@ -24,7 +24,7 @@ from typing import Any
 
 import regex
 
-from aligner.errors import InputError
+from aligner.errors import InputError, os_problem
 from aligner.pipeline import parse_sigla
 
 __all__ = [
@@ -40,7 +40,7 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 SCHEMA_NAME = "manifest.schema.json"
 # Must agree with the schema's document id pattern: ids name output folders.
-DOCUMENT_ID = regex.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+DOCUMENT_ID = regex.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +79,15 @@ class Manifest:
 def load(path: str | Path) -> Manifest:
     """A manifest file, a folder holding ``manifest.json``, or a ``DOC/SIGLUM.txt`` folder."""
     source = Path(path)
-    if source.is_dir():
-        inside = source / MANIFEST_NAME
-        return load_manifest(inside) if inside.is_file() else from_folder(source)
-    return load_manifest(source)
+    try:
+        if source.is_dir():
+            inside = source / MANIFEST_NAME
+            return load_manifest(inside) if inside.is_file() else from_folder(source)
+        return load_manifest(source)
+    except OSError as err:  # a folder that cannot be listed, a symlink loop among the editions
+        raise InputError(err.filename or source, *os_problem(err, "be read")) from None
+    except RuntimeError as err:  # pathlib's resolve() of a symlink loop
+        raise InputError(source, f"cannot be read ({err})", "remove the symlink loop") from None
 
 
 def load_manifest(path: str | Path) -> Manifest:
@@ -151,7 +156,23 @@ def _validator() -> Any:
 
     from aligner.resources import schema_bytes
 
-    return jsonschema.Draft202012Validator(json.loads(schema_bytes(SCHEMA_NAME)))
+    strict = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _whole_pattern})
+    return strict(json.loads(schema_bytes(SCHEMA_NAME)))
+
+
+def _whole_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """JSON Schema's ``pattern`` as ECMA-262 reads it: ``$`` is the end of the string.
+
+    Python's ``$`` also matches before a final newline, which would let ``"web\\n"`` through
+    as a kind or siglum and into XML names and folder names.
+    """
+    import jsonschema
+
+    if not validator.is_type(instance, "string"):
+        return
+    anchored = pattern[:-1] + r"\Z" if pattern.endswith("$") else pattern
+    if not regex.search(anchored, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
 def _validate(source: Path, data: Any) -> None:

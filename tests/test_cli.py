@@ -245,7 +245,16 @@ def test_an_interrupted_export_leaves_nothing(tmp_path: Path, monkeypatch: pytes
 
 def test_write_errors_are_one_line(tmp_path: Path) -> None:
     one_line_exit_2(run("align", str(WEB), str(PDF), "--json", "/proc/aligner.json"), "/proc/aligner.json")
-    for command in (["normalize", str(PDF)], ["align", str(WEB), str(PDF)], ["check", str(WEB), str(PDF)]):
+    commands = (
+        ["normalize", str(PDF)],
+        ["align", str(WEB), str(PDF)],
+        ["check", str(WEB), str(PDF)],
+        ["profiles"],
+        ["--help"],
+        ["--version"],
+        ["align", "--help"],
+    )
+    for command in commands:
         with open("/dev/full", "w") as full:
             proc = subprocess.run(
                 [sys.executable, "-m", "aligner.cli", *command],
@@ -259,10 +268,35 @@ def test_write_errors_are_one_line(tmp_path: Path) -> None:
         assert len(proc.stderr.strip().splitlines()) == 1
 
 
-def test_a_closed_pipe_keeps_the_exit_code() -> None:
-    """`aligner check ... | head -1` must not turn "differences found" into success."""
+def test_a_closed_stdout_is_one_line_not_a_traceback() -> None:
+    proc = subprocess.run(
+        ["bash", "-c", f'"{sys.executable}" -m aligner normalize "{PDF}" >&-'],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    one_line_exit_2(proc, "<stdout>: is closed")
+
+
+def test_a_control_character_in_the_title_is_refused_before_it_reaches_the_tei(tmp_path: Path) -> None:
+    tei = tmp_path / "a.xml"
+    one_line_exit_2(run("align", str(WEB), str(PDF), "--title", "x\x01y", "--tei", str(tei)), "--title")
+    assert not tei.exists()
+
+
+def test_a_closed_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
+    """`aligner check ... | head -1` must not turn "differences found" into success.
+
+    The findings run to far more than a pipe holds, so the writer does meet the closed pipe.
+    """
+    paragraphs = web_paragraphs() * 6
+    edited = tmp_path / "edited.txt"
+    edited.write_text("".join(f"{p.replace('，', ',')}\n" for p in paragraphs), encoding="utf-8")
+    original = tmp_path / "original.txt"
+    original.write_text("".join(f"{p}\n" for p in paragraphs), encoding="utf-8")
+    assert len(run("check", str(original), str(edited)).stdout) > 4 * 65536
     for _ in range(3):
-        proc = start("check", str(WEB), str(PDF))
+        proc = start("check", str(original), str(edited))
         assert proc.stdout is not None
         proc.stdout.readline()
         proc.stdout.close()

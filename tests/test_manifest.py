@@ -5,6 +5,10 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +214,47 @@ def test_any_valid_manifest_round_trips(tmp_path: Path, documents: list[tuple[st
         assert document.base == sigla[-1]
         assert [w.siglum for w in document.witnesses] == sigla
         assert all(w.file == tmp_path.resolve() / doc_id / f"{w.siglum}.txt" for w in document.witnesses)
+
+
+@pytest.mark.parametrize("field", ["id", "siglum", "kind", "language"])
+def test_a_value_with_a_final_newline_does_not_pass_for_a_name(tmp_path: Path, field: str) -> None:
+    """JSON Schema's ``$`` is the end of the string; Python's would also allow a final newline."""
+    document: dict[str, Any] = {"id": "d1", "language": "zh", "witnesses": []}
+    for siglum in ("web", "pdf"):
+        (tmp_path / f"{siglum}.txt").write_text("一段。\n", encoding="utf-8")
+        document["witnesses"].append({"siglum": siglum, "path": f"{siglum}.txt", "kind": siglum})
+    target = document if field in ("id", "language") else document["witnesses"][0]
+    target[field] += "\n"
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps({"documents": [document]}), encoding="utf-8")
+    with pytest.raises(InputError, match="does not match"):
+        load_manifest(path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not shutil.which("setpriv"), reason="root reads any folder")
+def test_a_folder_that_cannot_be_listed_or_a_symlink_loop_is_one_line(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "a").mkdir(parents=True)
+    for siglum in ("web", "pdf"):
+        (corpus / "a" / f"{siglum}.txt").write_text("一段。\n", encoding="utf-8")
+    (corpus / "a" / "loop1.txt").symlink_to("loop2.txt")
+    (corpus / "a" / "loop2.txt").symlink_to("loop1.txt")
+    with pytest.raises(InputError, match=r"symlink loop|Too many levels"):
+        load(corpus)
+    (corpus / "a" / "loop1.txt").unlink()
+    (corpus / "a" / "loop2.txt").unlink()
+    (corpus / "locked").mkdir()
+    (corpus / "locked").chmod(0)
+    try:
+        # Root reads any folder; setpriv drops that power for the child, as any other user has it.
+        prefix = ["setpriv", "--inh-caps=-all", "--bounding-set=-all"] if os.geteuid() == 0 else []
+        proc = subprocess.run(
+            [*prefix, sys.executable, "-m", "aligner", "batch", str(corpus), "--out", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    finally:
+        (corpus / "locked").chmod(0o755)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "locked: cannot be read" in proc.stderr

@@ -7,9 +7,11 @@ CJK font, pyphen, python-docx), and must read back to the paragraphs they were m
 from __future__ import annotations
 
 import codecs
+import os
 import random
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -170,6 +172,20 @@ def test_a_word_document_aligns_to_the_text_edition(tmp_path: Path) -> None:
     heads = [p for p in normalize_witness(witness).paragraphs if p.kind.value == "head"]
     assert heads and all(p.level >= 1 for p in heads)
     assert align_files([document, WEB], sigla=["docx", "text"]).counts()["equal"] == len(PARAS)
+
+
+def test_a_word_document_that_unpacks_past_the_input_limit_is_refused(tmp_path: Path) -> None:
+    """A zip bomb: the DOCX is small, what it unpacks to is held to the input limit."""
+    pytest.importorskip("docx", reason="python-docx is the docx extra, in the test extras")
+    document = write_docx(tmp_path / "plan.docx", PARAS[:3])
+    with zipfile.ZipFile(document, "a", compression=zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("word/padding.xml", b" " * 3_000_000)
+    assert document.stat().st_size < 100_000
+    env = {**os.environ, "ALIGNER_MAX_INPUT_BYTES": "2000000"}
+    result = aligner("normalize", document, env=env)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "unpacks to" in result.stderr and "ALIGNER_MAX_INPUT_BYTES" in result.stderr
+    assert aligner("normalize", document).returncode == 0
 
 
 def test_a_tei_edition_reads_its_blocks_and_leaves_notes_out(tmp_path: Path) -> None:

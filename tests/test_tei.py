@@ -6,6 +6,7 @@ seconds to compile, so it is compiled once per session.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import shutil
 import subprocess
@@ -278,6 +279,24 @@ def test_validate_refuses_unreadable_xml_in_one_line(tmp_path: Path) -> None:
     assert result.stderr.count("\n") == 1 and "not well-formed XML at line 5" in result.stderr
     missing = _cli("validate", tmp_path / "nope.xml")
     assert missing.returncode == 2 and "no such file" in missing.stderr
+
+
+def test_validate_refuses_an_endless_stream_after_its_first_block() -> None:
+    """``cat /dev/zero | aligner validate -`` stops at once instead of reading gigabytes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aligner", "validate", "-"],
+        stdin=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=False,
+    )
+    assert proc.stdin is not None and proc.stderr is not None
+    with contextlib.suppress(BrokenPipeError):
+        for _ in range(10_000):  # 640 MB at most, far more than the refusal needs
+            proc.stdin.write(bytes(65536))
+    with contextlib.suppress(BrokenPipeError):
+        proc.stdin.close()
+    assert proc.wait(timeout=60) == 2
+    assert b"is not XML" in proc.stderr.read()
 
 
 def test_external_entities_are_never_resolved() -> None:

@@ -10,12 +10,14 @@ a line, and positions count paragraphs (line) and characters (column).
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
 import regex
 
 from aligner.errors import InputError, UsageError
+from aligner.files import LIMIT_HINT, MAX_INPUT_BYTES
 from aligner.model import Block, BlockKind, Witness
 
 __all__ = ["read"]
@@ -60,10 +62,21 @@ def _blocks(document: Any) -> Iterator[tuple[Block, str]]:
                         yield Block(BlockKind.P), paragraph.text
 
 
+def _refuse_bombs(data: bytes, path: str) -> None:
+    """A DOCX is a zip: what it unpacks to is held to the same limit as any input."""
+    try:
+        unpacked = sum(item.file_size for item in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # python-docx says what is wrong with it
+    if unpacked > MAX_INPUT_BYTES:
+        raise InputError(path, f"unpacks to {unpacked:,} bytes, more than {MAX_INPUT_BYTES:,}", LIMIT_HINT)
+
+
 def read(data: bytes, path: str, siglum: str, encoding: str | None) -> Witness:
     """A DOCX document as a witness: its paragraphs, one a line."""
     del encoding  # the XML inside declares its own
     docx = _docx()
+    _refuse_bombs(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # python-docx raises zip, XML and key errors alike for a damaged file

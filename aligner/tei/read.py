@@ -22,7 +22,7 @@ from aligner.files import read_input
 from aligner.model import Alignment, BlockKind, NormalizedWitness, PageBreak, Paragraph, Witness
 from aligner.tei.names import CONTAINERS, ID_PREFIX, MILESTONES, XML_ID, glyph_char, tei
 
-__all__ = ["load", "parse", "sigla", "witness_paragraphs"]
+__all__ = ["load", "parse", "read_xml", "sigla", "witness_paragraphs"]
 
 BLOCKS = frozenset({"p", "head", "item", "ab", "l"})
 MAX_TEI_BYTES = 2 * 1024 * 1024 * 1024
@@ -36,10 +36,21 @@ def parser() -> etree.XMLParser:
 Source = str | Path | bytes | etree._ElementTree
 
 
+def read_xml(path: str | Path) -> bytes:
+    """The bytes of an XML file, refused after the first block when they cannot be XML (``/dev/zero``)."""
+
+    def sniff(head: bytes) -> None:
+        start = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+        if start and not start.startswith(b"<") and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(path, "is not XML (it does not start with '<')", "give a TEI file")
+
+    return read_input(path, limit=MAX_TEI_BYTES, sniff=sniff)
+
+
 def parse(source: str | Path | bytes) -> etree._ElementTree:
     """Parse a file (or bytes) safely; unreadable XML is an :class:`InputError` with its line."""
     name = "<bytes>" if isinstance(source, bytes) else str(source)
-    data = source if isinstance(source, bytes) else read_input(source, limit=MAX_TEI_BYTES)
+    data = source if isinstance(source, bytes) else read_xml(source)
     try:
         return etree.ElementTree(etree.fromstring(data, parser()))
     except etree.XMLSyntaxError as err:

@@ -21,9 +21,8 @@ from pathlib import Path
 from lxml import etree
 
 from aligner.errors import InputError, ValidationError
-from aligner.files import read_input
 from aligner.resources import schema_bytes
-from aligner.tei.read import MAX_TEI_BYTES, parse, parser
+from aligner.tei.read import parse, parser, read_xml
 
 __all__ = ["SCHEMA_NAME", "validate"]
 
@@ -38,7 +37,7 @@ def _schema() -> etree.RelaxNG:
 
 def validate(path: str | Path) -> None:
     """Check ``path`` against aligner's TEI schema; :class:`ValidationError` lists ``path:line:col: message``."""
-    data = read_input(path, limit=MAX_TEI_BYTES)
+    data = read_xml(path)
     tree = parse(data) if str(path) == "-" else _parse_named(data, path)
     errors: list[str] = []
     has_doctype = tree.docinfo.internalDTD is not None or bool(tree.docinfo.system_url or tree.docinfo.public_id)
