@@ -65,7 +65,7 @@ from typing import Any
 
 from aligner.errors import AlignerError, InputError, OutputError, UsageError, os_problem
 from aligner.export import EXPORTERS
-from aligner.files import write_atomic
+from aligner.files import plan_outputs, write_outputs
 from aligner.manifest import Document, Manifest
 from aligner.model import Alignment
 from aligner.pipeline import Options, Source, align_sources
@@ -622,12 +622,18 @@ def _remove(folder: Path, out: Path) -> None:
 def _write_summaries(out: Path, results: Sequence[DocumentResult], ignored: Mapping[str, Sequence[str]]) -> None:
     """summary.csv and summary.json; ``ignored`` names the files of each document that were not read."""
     rows = [{**r.row(), "ignored": ";".join(ignored.get(r.id, ()))} for r in results]
-    write_atomic(out / SUMMARY_FILES[0], _csv(SUMMARY_FIELDS, rows))
     totals = {name: sum(row[name] or 0 for row in rows) for name in COUNTS}
     statuses = {"documents": len(rows), "ok": sum(r.status == "ok" for r in results)}
     statuses["error"] = statuses["documents"] - statuses["ok"]
     document = {"documents": rows, "totals": {**statuses, **totals}}
-    write_atomic(out / SUMMARY_FILES[1], json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    # Both or neither: a full disk must not leave a new CSV beside last run's JSON.
+    targets = plan_outputs({name: str(out / name) for name in SUMMARY_FILES})
+    write_outputs(
+        [
+            (targets[SUMMARY_FILES[0]], _csv(SUMMARY_FIELDS, rows).encode("utf-8")),
+            (targets[SUMMARY_FILES[1]], (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")),
+        ]
+    )
 
 
 def _cell(value: Any) -> Any:
