@@ -7,6 +7,7 @@ CJK font, pyphen, python-docx), and must read back to the paragraphs they were m
 from __future__ import annotations
 
 import codecs
+import json
 import os
 import random
 import subprocess
@@ -249,6 +250,27 @@ def test_an_encoding_can_be_named_and_is_recorded(tmp_path: Path) -> None:
         read_witness(path, encoding="klingon")
     alignment = align_files([path, path], sigla=["a", "b"], options=None)
     assert alignment.witness("a").witness.encoding
+
+
+def test_the_encoding_and_format_read_are_recorded_in_every_output(tmp_path: Path) -> None:
+    from lxml import etree
+
+    edition = tmp_path / "plan.txt"
+    edition.write_bytes("".join(f"{p}\n" for p in PARAS[:20]).encode("gb18030"))
+    page = tmp_path / "page.html"
+    page.write_text(html_page(PARAS[:20]), encoding="utf-8")
+    outputs = {"--json": tmp_path / "a.json", "--tei": tmp_path / "a.xml", "--html": tmp_path / "a.html"}
+    assert aligner("align", edition, page, *(str(x) for pair in outputs.items() for x in pair)).returncode == 0
+    records = json.loads(outputs["--json"].read_text(encoding="utf-8"))["witnesses"]
+    assert [(w["format"], w["encoding"]) for w in records] == [("text", "gb18030"), ("html", "utf-8")]
+    tree = etree.parse(str(outputs["--tei"]))
+    idno = tree.xpath("//t:witness/t:idno[@type='encoding']/text()", namespaces={"t": "http://www.tei-c.org/ns/1.0"})
+    assert idno == ["gb18030", "utf-8"]
+    assert "text, gb18030" in outputs["--html"].read_text(encoding="utf-8")
+    from aligner import load
+
+    assert [w.witness.encoding for w in load(outputs["--tei"]).witnesses] == ["gb18030", "utf-8"]
+    assert [w.witness.format for w in load(outputs["--json"]).witnesses] == ["text", "html"]
 
 
 WHOLE = "\n".join(PARAS)

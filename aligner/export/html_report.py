@@ -14,7 +14,7 @@ import html
 import json
 from typing import Any
 
-from aligner.model import Alignment, Unit
+from aligner.model import Alignment, Unit, Witness
 
 __all__ = ["render"]
 
@@ -221,12 +221,17 @@ def _script_json(data: dict[str, Any]) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+def _read_as(witness: Witness) -> str:
+    """How the edition was read: its format, and its encoding where it is text (``text, gb18030``)."""
+    return f"{witness.format}, {witness.encoding}" if witness.encoding else witness.format
+
+
 def _header(alignment: Alignment) -> str:
     e = html.escape
     title = alignment.title or alignment.witness(alignment.base).witness.path
     rows = "".join(
         f"<tr><th>{e(w.siglum)}{' (base)' if w.siglum == alignment.base else ''}</th><td>{e(w.witness.path)}</td>"
-        f"<td>{w.witness.size:,} bytes</td><td>{len(w.paragraphs)} paragraphs</td>"
+        f"<td>{w.witness.size:,} bytes, {e(_read_as(w.witness))}</td><td>{len(w.paragraphs)} paragraphs</td>"
         f"<td><code>sha256 {e(w.witness.sha256)}</code></td></tr>"
         for w in alignment.witnesses
     )

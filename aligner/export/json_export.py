@@ -89,6 +89,7 @@ def _witness_head(witness: NormalizedWitness) -> dict[str, Any]:
         "sha256": source.sha256,
         "size": source.size,
         "encoding": source.encoding,
+        "format": source.format,
         "profile": witness.profile,
         "paragraphs": len(witness.paragraphs),
         "pages": len(witness.page_breaks) + 1 if witness.page_breaks else 0,
@@ -198,6 +199,7 @@ def _read_witness(data: Mapping[str, Any], recorded: dict[tuple[int, int], Sourc
         encoding=data.get("encoding", ""),
         source="",
         kind=data.get("kind", ""),
+        format=data.get("format", "text"),
     )
     paragraphs: list[Paragraph] = []
     start = 0

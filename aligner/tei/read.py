@@ -209,7 +209,16 @@ def _witnesses(root: etree._Element) -> list[tuple[Witness, str, bool]]:
     for element in root.iterfind(f".//{tei('listWit')}/{tei('witness')}"):
         idno = {i.get("type"): i.text or "" for i in element.iterfind(tei("idno"))}
         siglum = element.get(XML_ID) or ""
-        witness = Witness(siglum, idno.get("path", ""), idno.get("sha256", ""), 0, "", "", idno.get("kind", ""))
+        witness = Witness(
+            siglum,
+            idno.get("path", ""),
+            idno.get("sha256", ""),
+            0,
+            idno.get("encoding", ""),
+            "",
+            idno.get("kind", ""),
+            idno.get("format", "text"),
+        )
         found.append((witness, idno.get("profile", ""), element.get("ana") == f"#{ID_PREFIX}base"))
     return found
 

@@ -400,6 +400,9 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
             _sub(witness, "idno", source.kind, type="kind")
         if nw.profile:
             _sub(witness, "idno", nw.profile, type="profile")
+        _sub(witness, "idno", source.format, type="format")
+        if source.encoding:
+            _sub(witness, "idno", source.encoding, type="encoding")
     encoding = _sub(header, "encodingDesc")
     application = _sub(_sub(encoding, "appInfo"), "application", ident="aligner", version=__version__)
     _sub(application, "label", "aligner")
