@@ -64,9 +64,13 @@ class Finding:
     exact: bool = True
 
     def format(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.type}: {self.described()}"
+
+    def described(self) -> str:
+        """The message with the page of a paged source, and a warning where the position is approximate."""
         where = f" (page {self.page})" if self.page is not None else ""
         approximate = " [position approximate]" if not self.exact else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.type}: {self.message}{where}{approximate}"
+        return f"{self.message}{where}{approximate}"
 
 
 def _quote(text: str) -> str:
@@ -204,7 +208,7 @@ def _github(found: Sequence[Finding], alignment: Alignment, quiet: bool) -> str:
         level = "error" if f.type in SERIOUS else "warning"
         title = _escape_property(f"aligner {f.type}")
         place = f"file={_escape_property(f.path)},line={f.line},col={f.col},title={title}"
-        lines.append(f"::{level} {place}::{_escape_data(f.message)}")
+        lines.append(f"::{level} {place}::{_escape_data(f.described())}")
     if not quiet:
         lines.append(summary_line(found, alignment))
     return "".join(printable(line) + "\n" for line in lines)
@@ -219,7 +223,7 @@ def _gitlab(found: Sequence[Finding], alignment: Alignment, quiet: bool) -> str:
     del alignment, quiet
     issues = [
         {
-            "description": f.message,
+            "description": f.described(),
             "check_name": f"aligner-{f.type}",
             "fingerprint": _fingerprint(f),
             "severity": "major" if f.type in SERIOUS else "minor",
@@ -245,7 +249,8 @@ def _sarif(found: Sequence[Finding], alignment: Alignment, quiet: bool) -> str:
             "ruleId": f.type,
             "ruleIndex": rules.index(f.type),
             "level": "error" if f.type in SERIOUS else "warning",
-            "message": {"text": f.message},
+            "message": {"text": f.described()},
+            "properties": {"exact": f.exact, **({"page": f.page} if f.page is not None else {})},
             "locations": [
                 {
                     "physicalLocation": {

@@ -143,3 +143,16 @@ def test_positions_say_when_they_are_approximate(tmp_path: Path) -> None:
     (variant,) = alignment.units[0].variants
     span = alignment.locate(alignment.units[0], variant)["wrapped"]
     assert span is not None and (span.line, span.end_line) == (1, 2)
+
+
+def test_every_format_says_when_a_position_is_approximate(tmp_path: Path) -> None:
+    """``&amp;`` in an HTML source is one character of text: a reading inside it has no exact column."""
+    text = tmp_path / "c.txt"
+    text.write_text("Salt and pepper.\n", encoding="utf-8")
+    page = tmp_path / "a.html"
+    page.write_text("<p>Salt &amp; pepper.</p>\n", encoding="utf-8")
+    for name in ("text", "github", "gitlab", "sarif", "junit", "json"):
+        out = aligner("check", text, page, "--format", name).stdout
+        assert "[position approximate]" in out or '"exact": false' in out, (name, out)
+    sarif = json.loads(aligner("check", text, page, "--format", "sarif").stdout)
+    assert [r["properties"]["exact"] for r in sarif["runs"][0]["results"]] == [False]
