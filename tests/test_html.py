@@ -134,3 +134,17 @@ def test_a_linked_unit_shows_below_the_sticky_header_and_is_marked(browser: Any,
     other = page.locator("tr#u41 td").first.evaluate("cell => getComputedStyle(cell).backgroundColor")
     assert background != other  # the unit the link names stands out
     page.close()
+
+
+def test_the_jump_list_marks_the_unit_it_jumps_to(browser: Any, tmp_path: Path) -> None:
+    page = open_report(browser, align_files([WEB, PDF]), tmp_path / "report.html")
+    first, second = page.locator("#jump a").nth(0), page.locator("#jump a").nth(1)
+    for link in (first, second):
+        target = link.get_attribute("href")
+        assert target is not None and target.startswith("#")
+        link.click()
+        page.wait_for_timeout(200)
+        row = page.locator(f"tr{target}")
+        assert row.is_visible() and "linked" in (row.get_attribute("class") or "")
+        assert page.locator("tr.linked").count() == 1  # only the unit jumped to last
+    page.close()

@@ -55,8 +55,8 @@ tr.equal td.id { border-left: 4px solid #fff; }
 tr.variant td.id { border-left: 4px solid var(--sub-line); }
 tr.gap td.id { border-left: 4px solid var(--line); }
 tr { scroll-margin-top: 96px; } /* a linked unit lands below the sticky bar and column heads */
-tr:target td { background: #fff3bf; }
-tr:target td.id { box-shadow: inset 4px 0 #d4a72c; }
+tr:target td, tr.linked td { background: #fff3bf; }
+tr:target td.id, tr.linked td.id { box-shadow: inset 4px 0 #d4a72c; }
 td.missing { background: repeating-linear-gradient(45deg, #fff, #fff 6px, var(--gap) 6px, var(--gap) 12px);
   color: var(--muted); font-style: italic; font-size: 13px; }
 p.para { margin: 0 0 6px; }
@@ -77,7 +77,7 @@ SCRIPT = """
 "use strict";
 const data = JSON.parse(document.getElementById("alignment-data").textContent);
 const sigla = data.witnesses.map(w => w.siglum);
-const state = { page: 0, onlyDiff: false, type: "" };
+const state = { page: 0, onlyDiff: false, type: "", linked: "" };
 const byId = new Map(data.units.map((u, i) => [u.id, i]));
 
 function matches(u) {
@@ -129,7 +129,7 @@ function cell(u, s) {
 }
 
 function row(u) {
-  const tr = el("tr", u.status); tr.id = u.id;
+  const tr = el("tr", u.id === state.linked ? `${u.status} linked` : u.status); tr.id = u.id;
   const id = el("td", "id"); id.appendChild(link(u.id, u.id)); id.appendChild(el("div", null, u.status));
   tr.appendChild(id);
   for (const s of sigla) tr.appendChild(cell(u, s));
@@ -153,6 +153,7 @@ function goTo(id) {
   if (!matches(data.units[index])) { state.onlyDiff = false; state.type = "";
     document.getElementById("only-diff").checked = false; document.getElementById("type").value = ""; }
   state.page = Math.floor(visible().findIndex(u => u.id === id) / data.pageSize);
+  state.linked = id;  // marked by a class: rows drawn anew after a jump are not the :target any more
   draw();
   document.getElementById(id).scrollIntoView({ block: "center" });
 }
