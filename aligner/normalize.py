@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from aligner.model import Furniture, NormalizedWitness, PageBreak, Witness
 from aligner.reflow import ReflowResult, given_edits, laid_out_edits, reflow_edits, unwrapped_edits
 from aligner.rules import Profile, detect_profile, get_profile
-from aligner.rules.characters import CONTROL, FULLWIDTH_ALNUM
+from aligner.rules.characters import CONTROL, FULLWIDTH_ALNUM, FULLWIDTH_OFFSET
 from aligner.rules.spacing import SPACING_RULES
 from aligner.segment import segment
 from aligner.text import Edit, LineIndex, OffsetMap, apply_edits
@@ -73,7 +73,7 @@ def spacing_edits(text: str, profile: Profile) -> list[Edit]:
 def width_edits(text: str) -> list[Edit]:
     """Full-width letters and digits to ASCII (``２０２１`` -> ``2021``), one for one."""
     return [
-        Edit(m.start(), m.start() + 1, chr(ord(m.group(0)) - 0xFEE0), exact=True, rule="full-width-form")
+        Edit(m.start(), m.start() + 1, chr(ord(m.group(0)) - FULLWIDTH_OFFSET), exact=True, rule="full-width-form")
         for m in FULLWIDTH_ALNUM.finditer(text)
     ]
 

@@ -26,22 +26,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-import regex
-
 from aligner.model import BlockKind, Furniture, LaidLine
 from aligner.rules import Profile, classify_paragraph
 from aligner.rules.characters import (
     CJK,
     CLOSERS,
+    COMPOUND,
     DIGITS,
     FIRST_TOKEN,
     HYPHENATED,
+    IDEOGRAPH,
     NO_LINE_START,
     NUMBER_JOIN,
     PAGE_NUMBER,
     RUNS_ON,
     WIDE,
+    WORD,
     WORD_START,
+    is_east_asian,
 )
 from aligner.text import Edit
 
@@ -336,8 +338,8 @@ def _token_width(line: Line, profile: Profile, in_chars: bool = False) -> int:
     text = line.text
     if in_chars:
         match = FIRST_TOKEN.match(text)
-        return 1 if text[0] > "\u2e80" else len(match.group(0)) if match else 1
-    if len(text) > 1 and text[0] > "\u2e80" and text[1] not in NO_LINE_START:
+        return 1 if is_east_asian(text[0]) else len(match.group(0)) if match else 1
+    if len(text) > 1 and is_east_asian(text[0]) and text[1] not in NO_LINE_START:
         return 2  # one CJK character, the usual case
     match = FIRST_TOKEN.match(text)
     return display_width(match.group(0) if match else line.text[:1], profile.wide_ambiguous)
@@ -564,7 +566,7 @@ class _Placed:
     def _short(self, line: LaidLine, next_text: str) -> bool:
         """The line stops where the next line's first word would still have fitted."""
         room = self.edge.get(line.page, line.right) - line.right
-        if self.profile.wide_ambiguous and next_text[:1] > "\u2e80":
+        if self.profile.wide_ambiguous and next_text and is_east_asian(next_text[0]):
             return room >= 1.5 * self.em
         word = len(next_text.split()[0]) if next_text.split() else 1
         return room >= (0.5 * word + 0.6) * self.em
@@ -590,7 +592,7 @@ class _Placed:
         if ends_sentence:
             return True  # a list item or numbered clause after a sentence end
         heading = classify_paragraph(b.text, profile)[0] is BlockKind.HEAD
-        return heading and self._short(lb, "\u4e00" if profile.wide_ambiguous else "word")
+        return heading and self._short(lb, IDEOGRAPH if profile.wide_ambiguous else "word")
 
 
 def laid_out_edits(source: str, layout: Sequence[LaidLine], profile: Profile) -> ReflowResult:
@@ -619,9 +621,7 @@ def unwrapped_edits(source: str, profile: Profile) -> ReflowResult:
 
 def _vocabulary(source: str) -> set[str]:
     """Lower-cased words and hyphenated compounds of the text, to tell soft hyphens from real ones."""
-    return {w.lower() for w in regex.findall(r"\p{L}+(?:-\p{L}+)*", source)} | {
-        w.lower() for w in regex.findall(r"\p{L}+", source)
-    }
+    return {w.lower() for w in COMPOUND.findall(source)} | {w.lower() for w in WORD.findall(source)}
 
 
 def given_edits(text: str) -> ReflowResult:

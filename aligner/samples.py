@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from aligner.model import BlockKind
+from aligner.rules.characters import HAN
 
 __all__ = [
     "BATCH_DOCUMENTS",
@@ -436,7 +437,7 @@ def _changed(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]],
     chosen = _pick_apart(rng, base, rng.randint(1, 3), 30)
     for i in chosen:
         text = edit[i]
-        spots = [j for j in range(5, len(text) - 5) if "\u4e00" <= text[j] <= "\u9fff"]
+        spots = [j for j in range(5, len(text) - 5) if HAN.match(text[j])]
         j = rng.choice(spots)
         edit[i] = text[:j] + ("甲" if text[j] != "甲" else "乙") + text[j + 1 :]
     n = len(base)
@@ -458,7 +459,7 @@ def _spaced(rng: random.Random, base: list[str]) -> tuple[dict[str, list[str]], 
     def space(text: str) -> str:
         out = [text[0]]
         for prev, char in itertools.pairwise(text):
-            both_han = "\u4e00" <= prev <= "\u9fff" and "\u4e00" <= char <= "\u9fff"
+            both_han = HAN.match(prev) is not None and HAN.match(char) is not None
             out.append((" " if both_han and rng.random() < 0.1 else "") + char)
         return "".join(out)
 

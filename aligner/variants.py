@@ -35,7 +35,7 @@ from diff_match_patch import diff_match_patch
 from aligner import grams
 from aligner.model import Variant, VariantType
 from aligner.rules import same_but_variants
-from aligner.rules.characters import LATIN_TOKEN, WORD_SCRIPT
+from aligner.rules.characters import LATIN_TOKEN, WORD_SCRIPT, is_punctuation
 
 __all__ = ["Words", "classify", "find_variants", "word_boundaries"]
 
@@ -45,7 +45,7 @@ def _strip_space(text: str) -> str:
 
 
 def _strip_punctuation(text: str) -> str:
-    return "".join(c for c in _strip_space(text) if not unicodedata.category(c).startswith("P"))
+    return "".join(c for c in _strip_space(text) if not is_punctuation(c))
 
 
 def _fold_width(text: str) -> str:

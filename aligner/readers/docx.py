@@ -14,16 +14,13 @@ import zipfile
 from collections.abc import Iterator
 from typing import Any
 
-import regex
-
 from aligner.errors import InputError, UsageError
 from aligner.files import LIMIT_HINT, MAX_INPUT_BYTES
 from aligner.model import Block, BlockKind, Witness
+from aligner.rules import DOCX_HEADING_STYLE as HEADING_STYLE
+from aligner.rules import DOCX_LIST_STYLE as LIST_STYLE
 
 __all__ = ["read"]
-
-HEADING_STYLE = regex.compile(r"^(?:Heading|标题|見出し)\s*(\d)$", regex.IGNORECASE)
-LIST_STYLE = regex.compile(r"list", regex.IGNORECASE)
 
 
 def _docx() -> Any:

@@ -23,10 +23,10 @@ from typing import Any
 
 from aligner.errors import InputError, UsageError
 from aligner.model import LaidLine, Witness
+from aligner.rules.characters import BLANK_CODEPOINTS
 
 __all__ = ["read"]
 
-BLANK = frozenset({0x20, 0x3000, 0xA0, 0x09})  # take no part in where a line's ink begins and ends
 LINE_BREAKS = frozenset({0x0D, 0x0A})  # pdfium's generated line breaks
 SOFT_HYPHEN = 0x02  # what pdfium gives for a hyphen it took to be a word broken at the line end
 
@@ -109,7 +109,7 @@ def _page_lines(pdfium: Any, raw: Any, page: Any, number: int) -> Iterator[tuple
             if line is None:
                 line = _Line(baseline, reach=at_x)
             line.chars.append("-" if code == SOFT_HYPHEN else chr(code))
-            if code not in BLANK:
+            if code not in BLANK_CODEPOINTS:
                 left, right = min(x0, x1), max(x0, x1)
                 line.left = left if line.left is None else line.left
                 line.right = right

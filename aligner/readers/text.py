@@ -19,6 +19,7 @@ import codecs
 from pathlib import Path
 
 from aligner.errors import DecodeError
+from aligner.rules.characters import COMMON_TEXT_RANGES, HANGUL_RANGE
 
 __all__ = ["PREFERRED", "decode", "mostly_binary", "utf16_without_bom"]
 
@@ -62,21 +63,11 @@ def mostly_binary(data: bytes) -> bool:
     return controls * 20 > len(sample)
 
 
-# Where the characters of real text mostly are: ASCII, Latin-1, general punctuation, CJK
-# punctuation, kana, the common ideographs, hangul syllables, full-width forms. Bytes read
-# in the wrong UTF-16 order land mostly elsewhere.
-COMMON: tuple[tuple[int, int], ...] = (
-    *((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F)),
-    *((0x3000, 0x30FF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF)),
-)
-HANGUL = (0xAC00, 0xD7AF)  # also where GBK and Big5 bytes land when read as UTF-16: counted only beside NULs
-
-
 def _plausible(text: str, hangul: bool) -> float:
     """The share of ``text`` in the ranges real text mostly uses."""
     if not text:
         return 0.0
-    ranges = (*COMMON, HANGUL) if hangul else COMMON
+    ranges = (*COMMON_TEXT_RANGES, HANGUL_RANGE) if hangul else COMMON_TEXT_RANGES
     counts = sum(1 for c in text if any(lo <= ord(c) <= hi for lo, hi in ranges))
     return counts / len(text)
 

@@ -19,6 +19,8 @@ from aligner.rules.variants import fold_variants, same_but_variants
 
 __all__ = [
     "CLASSICAL",
+    "DOCX_HEADING_STYLE",
+    "DOCX_LIST_STYLE",
     "EN",
     "PROFILES",
     "ZH",
@@ -32,6 +34,12 @@ __all__ = [
     "profile_for_language",
     "same_but_variants",
 ]
+
+
+# Word's own names for its heading and list paragraph styles, in the languages of the
+# editions aligner reads: a DOCX says what a paragraph is through these.
+DOCX_HEADING_STYLE = regex.compile(r"^(?:Heading|标题|標題|見出し)\s*(\d)$", regex.IGNORECASE)
+DOCX_LIST_STYLE = regex.compile(r"list", regex.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,23 @@ from __future__ import annotations
 import regex
 
 __all__ = [
+    "BLANK_CODEPOINTS",
     "CJK",
     "CJK_CLASS",
     "CLOSERS",
+    "COMMON_TEXT_RANGES",
+    "COMPOUND",
     "CONTROL",
     "DIGITS",
+    "EAST_ASIAN_START",
     "FIRST_TOKEN",
     "FULLWIDTH_ALNUM",
+    "FULLWIDTH_OFFSET",
     "HAN",
+    "HANGUL_RANGE",
     "HSPACE",
     "HYPHENATED",
+    "IDEOGRAPH",
     "LATIN_LETTER",
     "LATIN_TOKEN",
     "MODERN_PUNCTUATION",
@@ -32,8 +39,10 @@ __all__ = [
     "RUNS_ON",
     "SPACING_CJK",
     "WIDE",
+    "WORD",
     "WORD_SCRIPT",
     "WORD_START",
+    "is_east_asian",
     "is_punctuation",
 ]
 
@@ -56,6 +65,22 @@ WIDE = regex.compile(r"[\p{ea=W}\p{ea=F}]")
 WORD_SCRIPT = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]")
 # Full-width letters and digits, which fold one for one to ASCII.
 FULLWIDTH_ALNUM = regex.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+FULLWIDTH_OFFSET = 0xFEE0  # from a full-width form to its ASCII letter or digit
+# Where the East Asian blocks begin (CJK radicals): a cheap test of a line's first
+# character, which from here up is one cell pair of CJK type.
+EAST_ASIAN_START = "\u2e80"
+IDEOGRAPH = "\u4e00"  # one ideograph, to measure "the next word" where it is one character
+# Code points a PDF page sets as blank space: they take no part in where a line's ink begins and ends.
+BLANK_CODEPOINTS = frozenset({0x20, 0x3000, 0xA0, 0x09})
+# Where the characters of real text mostly are: ASCII, Latin-1, general punctuation, CJK
+# punctuation, kana, the common ideographs, full-width forms (UTF-16 read in the wrong
+# byte order lands mostly elsewhere). Hangul syllables are where GBK and Big5 bytes also
+# land when read as UTF-16, so they count only beside NULs.
+COMMON_TEXT_RANGES: tuple[tuple[int, int], ...] = (
+    *((0x0A, 0x0A), (0x20, 0x7E), (0xA0, 0xFF), (0x2000, 0x206F)),
+    *((0x3000, 0x30FF), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF)),
+)
+HANGUL_RANGE = (0xAC00, 0xD7AF)
 # Stray controls no edition means as text (tab, newline, form feed and CR are kept).
 CONTROL = regex.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # Horizontal whitespace (every Unicode space but the newline that separates paragraphs).
@@ -106,6 +131,13 @@ NOT_XML = regex.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\p{Cs}]")
 # Runs of letters and digits, single spaces, and any other single character.
 LATIN_TOKEN = regex.compile(r"\w+|\s|.", regex.DOTALL)
 PUNCTUATION = regex.compile(r"\p{P}")
+WORD = regex.compile(r"\p{L}+")
+COMPOUND = regex.compile(r"\p{L}+(?:-\p{L}+)*")  # a word, or words joined by hyphens
+
+
+def is_east_asian(char: str) -> bool:
+    """Whether ``char`` lies in or beyond the East Asian blocks (see ``EAST_ASIAN_START``)."""
+    return char > EAST_ASIAN_START
 
 
 def is_punctuation(char: str) -> bool:
