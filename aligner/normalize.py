@@ -137,7 +137,7 @@ def replay(body: str, changes: Sequence[Change]) -> str:
     """Apply recorded changes to a witness's body, step by step: the normalized text again."""
     text = body
     for _, step in itertools.groupby(changes, key=lambda c: c.step):
-        text = apply_edits(text, [Edit(c.start, c.end, c.after) for c in step])[0]
+        text = apply_edits(text, [Edit(c.start, c.end, c.after, c.rule) for c in step])[0]
     return text
 
 
@@ -242,7 +242,7 @@ class _Recorder:
             self.record.append(
                 Change(
                     self.steps,
-                    edit.rule or "edit",
+                    edit.rule,
                     edit.start,
                     edit.end,
                     text[edit.start : edit.end],

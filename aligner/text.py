@@ -12,7 +12,7 @@ character (copied text, or a one-for-one substitution such as a width fold); oth
 it is opaque and every output character in it maps to the whole source span, because a
 replacement like ``"\\n" -> ""`` or ``"  " -> " "`` has no finer honest answer.
 
->>> new, m = apply_edits("a  b\\nc", [Edit(1, 3, " "), Edit(4, 5, "")])
+>>> new, m = apply_edits("a  b\\nc", [Edit(1, 3, " ", "space"), Edit(4, 5, "", "drop")])
 >>> new
 'a bc'
 >>> m.source_span(2, 4)
@@ -39,8 +39,8 @@ class Edit(NamedTuple):
     start: int
     end: int
     replacement: str
+    rule: str  # required: an edit that cannot say why it was made cannot be explained
     exact: bool = False
-    rule: str = ""
 
 
 class OffsetMap:

@@ -15,7 +15,7 @@ def edits_for(draw: st.DrawFn, text: str) -> list[Edit]:
     cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8)))
     edits = []
     for start, end in zip(cuts[::2], cuts[1::2], strict=False):
-        edits.append(Edit(start, end, draw(st.sampled_from(["", " ", "\n", "xy"]))))
+        edits.append(Edit(start, end, draw(st.sampled_from(["", " ", "\n", "xy"])), "test"))
     return edits
 
 
@@ -56,7 +56,7 @@ def test_maps_compose(data: st.DataObject) -> None:
 
 
 def test_compose_with_identity_changes_nothing() -> None:
-    new, m = apply_edits("a  b\nc", [Edit(1, 3, " "), Edit(4, 5, "")])
+    new, m = apply_edits("a  b\nc", [Edit(1, 3, " ", "space"), Edit(4, 5, "", "drop")])
     composed = m.compose(OffsetMap.identity(len(new)))
     assert [composed.source_span(i, i + 1) for i in range(len(new))] == [
         m.source_span(i, i + 1) for i in range(len(new))
@@ -64,7 +64,7 @@ def test_compose_with_identity_changes_nothing() -> None:
 
 
 def test_output_offset_inverts_exact_segments() -> None:
-    new, m = apply_edits("ab\n\ncd", [Edit(2, 4, "")])
+    new, m = apply_edits("ab\n\ncd", [Edit(2, 4, "", "blank-line")])
     assert new == "abcd"
     assert m.output_offset(4) == 2  # "c"
     assert m.output_offset(2) == 2  # a deleted position maps to where the output goes on
