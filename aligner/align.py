@@ -55,7 +55,7 @@ import numpy as np
 from aligner import grams
 from aligner.errors import UsageError
 from aligner.model import Alignment, NormalizedWitness, Unit, UnitStatus
-from aligner.rules import EN, Profile, fold_variants, get_profile
+from aligner.rules import Profile, fold_variants
 from aligner.rules.characters import NOT_COMPARED
 from aligner.variants import find_variants
 
@@ -627,7 +627,7 @@ def _inserted_rows(sides: dict[str, _Side], runs: dict[str, list[int]], profile:
 
 
 def _segmenters(witnesses: Sequence[NormalizedWitness]) -> dict[str, str]:
-    return {w.siglum: get_profile(w.profile).words if w.profile else "latin" for w in witnesses}
+    return {w.siglum: w.rule_set.words for w in witnesses}
 
 
 def build_unit(
@@ -692,8 +692,7 @@ def align(
     pivot = _check(witnesses, base)
     ordered = sorted(witnesses, key=lambda w: w.siglum != pivot)  # the pivot's side first
     sides = {w.siglum: _Side(range(len(w.paragraphs)), [p.text for p in w.paragraphs]) for w in ordered}
-    profile = next(w.profile for w in witnesses if w.siglum == pivot)
-    rows = _merge(sides, pivot, get_profile(profile) if profile else EN)
+    rows = _merge(sides, pivot, next(w.rule_set for w in witnesses if w.siglum == pivot))
     segmenters = _segmenters(witnesses)
     units = tuple(_unit(f"u{n}", row, witnesses, segmenters, orthographic) for n, row in enumerate(rows, 1))
     return Alignment(witnesses=tuple(witnesses), base=pivot, units=units, title=title)

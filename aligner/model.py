@@ -12,9 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aligner.text import LineIndex, OffsetMap
+
+if TYPE_CHECKING:  # rules import the model; the model only names their Profile
+    from aligner.rules import Profile
 
 __all__ = [
     "Alignment",
@@ -202,6 +205,7 @@ class NormalizedWitness:
     profile: str = ""
     recorded: Mapping[tuple[int, int], SourceSpan] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()  # what normalization did that the user should hear of (dropped controls)
+    rules: Profile | None = field(default=None, compare=False, repr=False)  # the profile itself, where known
     lines: LineIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -210,6 +214,15 @@ class NormalizedWitness:
     @property
     def siglum(self) -> str:
         return self.witness.siglum
+
+    @property
+    def rule_set(self) -> Profile:
+        """The profile this witness was normalized with; for one read back from a file, the
+        built-in profile of that name (English where the name is unknown, as for a profile
+        of the user's own)."""
+        from aligner.rules import EN, PROFILES
+
+        return self.rules or PROFILES.get(self.profile, EN)
 
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Source offsets of normalized ``text[start:end]``."""

@@ -44,11 +44,12 @@ __all__ = [
 class NormalizeConfig:
     """Which normalizers run, and with which rules.
 
-    ``profile=None`` detects the language. Change a config by copying it:
-    ``NormalizeConfig().replace(reflow=False)``.
+    ``profile`` is a profile's name or a :class:`Profile` itself (one of your own, e.g.
+    ``ZH.with_options(name="zh-fold", fold_width=True)``); ``None`` detects the language.
+    Change a config by copying it: ``NormalizeConfig().replace(reflow=False)``.
     """
 
-    profile: str | None = None
+    profile: str | Profile | None = None
     reflow: bool = True
     spacing: bool = True
 
@@ -56,6 +57,8 @@ class NormalizeConfig:
         return replace(self, **changes)  # type: ignore[arg-type]
 
     def resolve(self, text: str) -> Profile:
+        if isinstance(self.profile, Profile):
+            return self.profile
         return get_profile(self.profile) if self.profile else detect_profile(text)
 
 
@@ -178,6 +181,7 @@ def _normalize(witness: Witness, config: NormalizeConfig, record: list[Change] |
         page_breaks=_page_breaks(layout, local),
         profile=profile.name,
         warnings=warnings,
+        rules=profile,
     )
 
 

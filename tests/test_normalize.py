@@ -235,3 +235,17 @@ def test_each_paragraph_keeps_what_its_witness_says() -> None:
     assert [stream(o) for o in originals] == [stream(p.text) for p in result.paragraphs]
     assert sum("\n" in o for o in originals) > 50  # the PDF's hard line breaks are still there
     assert "".join(originals) != "".join(p.text for p in result.paragraphs)
+
+
+def test_a_profile_of_ones_own_goes_through_every_stage() -> None:
+    """A Profile object, not only a built-in name: normalization, alignment and variants all use it."""
+    from aligner.align import align
+    from aligner.rules import ZH
+
+    mine = ZH.with_options(name="zh-mine", fold_width=True)
+    config = NormalizeConfig(profile=mine)
+    a = normalize_text("２０２１年，实施行动计划。\n", siglum="a", config=config)
+    b = normalize_text("2021年，实施工作计划。\n", siglum="b", config=config)
+    assert a.text.startswith("2021年") and a.profile == "zh-mine" and a.rule_set is mine
+    (unit,) = align([a, b]).units
+    assert [v.readings for v in unit.variants] == [{"a": "行动计划", "b": "工作计划"}]  # jieba's words, as zh has

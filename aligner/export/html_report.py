@@ -269,8 +269,8 @@ PAGER = (
 
 
 def _language(alignment: Alignment) -> str:
-    profile = alignment.witness(alignment.base).profile
-    return profile.split("-")[0] if profile else "und"
+    base = alignment.witness(alignment.base)
+    return base.rule_set.language if base.profile else "und"
 
 
 def render(alignment: Alignment) -> str:
