@@ -29,6 +29,7 @@ from typing import NamedTuple, Protocol
 from aligner.model import BlockKind, Furniture, LaidLine
 from aligner.rules import Profile, classify_paragraph
 from aligner.rules.characters import (
+    CAPITALS_START,
     CJK,
     CLOSERS,
     COMPOUND,
@@ -357,6 +358,8 @@ def _joiner(left: str, right: str, by_count: bool = False) -> str:
 
 
 LATIN_SLACK = 10  # a tenth of the line: how far character counts stray from set widths
+LETTER_EM = 0.5  # the width of a small letter in proportional Latin type, in ems
+CAPITAL_EM = 0.72  # and of a capital
 
 
 class _Decider:
@@ -398,7 +401,7 @@ class _Decider:
     def breaks(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
         """The evidence in order of strength; the first rule that speaks decides."""
         profile = self.profile
-        if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
+        if profile.hyphenation and _hyphenated_word(a.text, b.text) is not None:
             return False  # no paragraph ends in the middle of a hyphenated word
         ends_sentence = a.text[-1] in profile.sentence_end
         if self.layout.blank_paragraphs:
@@ -439,13 +442,27 @@ class _Decider:
         return result
 
 
+def _hyphenated_word(a: str, b: str) -> tuple[str, str] | None:
+    """The two halves of a word that line ``a`` ends and line ``b`` begins, split at a hyphen.
+
+    The second half starts with a small letter, or is in capitals like the first half
+    (``AS-`` / ``SUME``): a capital after a small letter starts a name (``non-`` / ``English``).
+    """
+    hyphen = HYPHENATED.search(a)
+    if hyphen is None:
+        return None
+    word = WORD_START.match(b)
+    if word is None and hyphen.group(1).isupper():
+        word = CAPITALS_START.match(b)
+    return (hyphen.group(1), word.group(1)) if word is not None else None
+
+
 def _dehyphenate(a: Line, b: Line, profile: Profile, vocabulary: set[str]) -> str | None:
     """The joiner for a line ending in a hyphen: ``""`` (soft hyphen removed) or ``"-"`` (kept)."""
-    hyphen = HYPHENATED.search(a.text)
-    word = WORD_START.match(b.text)
-    if not (profile.hyphenation and hyphen and word):
+    halves = _hyphenated_word(a.text, b.text) if profile.hyphenation else None
+    if halves is None:
         return None
-    left, right = hyphen.group(1), word.group(1)
+    left, right = halves
     joined = (left + right).lower()
     if joined in vocabulary:
         return ""
@@ -568,14 +585,17 @@ class _Placed:
         room = self.edge.get(line.page, line.right) - line.right
         if self.profile.wide_ambiguous and next_text and is_east_asian(next_text[0]):
             return room >= 1.5 * self.em
-        word = len(next_text.split()[0]) if next_text.split() else 1
-        return room >= (0.5 * word + 0.6) * self.em
+        word = next_text.split()[0] if next_text.split() else "x"
+        # Set widths are not known before the word is set: half an em a small letter, and
+        # capitals as wide as they are in Latin type, nearly three quarters.
+        width = sum(CAPITAL_EM if c.isupper() else LETTER_EM for c in word)
+        return room >= (width + 0.6) * self.em
 
     def decide(self, a: Line, b: Line, same_page: bool, b_is_last: bool) -> bool:
         del b_is_last
         profile = self.profile
         la, lb = self.at[a.number], self.at[b.number]
-        if profile.hyphenation and HYPHENATED.search(a.text) and WORD_START.match(b.text):
+        if profile.hyphenation and _hyphenated_word(a.text, b.text) is not None:
             return False
         if abs(la.size - lb.size) > 0.15 * self.em:
             return True

@@ -11,6 +11,7 @@ import regex
 
 __all__ = [
     "BLANK_CODEPOINTS",
+    "CAPITALS_START",
     "CJK",
     "CJK_CLASS",
     "CLOSERS",
@@ -100,6 +101,7 @@ FIRST_TOKEN = regex.compile(rf"^(?:[A-Za-z0-9\p{{Latin}}'’_@./:%-]+|.)[{regex.
 CLOSERS = "）)》」』”’\"'】]"
 HYPHENATED = regex.compile(r"(\p{L}+)-$")
 WORD_START = regex.compile(r"^(\p{Ll}\p{L}*)")
+CAPITALS_START = regex.compile(r"^(\p{Lu}+)(?!\p{Ll})")  # a word in capitals (the rest of ``AS-`` / ``SUME``)
 # How a line can start that carries on the sentence before it: a small letter, or a script
 # without case (a CJK page break in mid-sentence), where only the other evidence can tell.
 RUNS_ON = regex.compile(r"^[\p{Ll}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
