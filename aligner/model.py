@@ -98,13 +98,15 @@ class Witness:
     sha256: str
     size: int
     encoding: str
-    source: str
+    # What was read from the file: the SHA-256 already says whether two of them are the
+    # same, so a witness record loaded back from JSON or TEI compares equal to the one read.
+    source: str = field(compare=False)
     kind: str = ""  # "web", "pdf", ... from a manifest when there is one
     format: str = "text"
-    text: str | None = None
-    extraction: OffsetMap | None = None
-    blocks: tuple[Block, ...] | None = None
-    layout: tuple[LaidLine, ...] | None = None
+    text: str | None = field(default=None, compare=False)
+    extraction: OffsetMap | None = field(default=None, compare=False)
+    blocks: tuple[Block, ...] | None = field(default=None, compare=False)
+    layout: tuple[LaidLine, ...] | None = field(default=None, compare=False)
 
     @property
     def body(self) -> str:
@@ -199,12 +201,12 @@ class NormalizedWitness:
     witness: Witness
     text: str
     paragraphs: tuple[Paragraph, ...]
-    offsets: OffsetMap | None
+    offsets: OffsetMap | None = field(compare=False)  # with the source, the spans that a saved file records
     furniture: tuple[Furniture, ...] = ()
     page_breaks: tuple[PageBreak, ...] = ()
     profile: str = ""
-    recorded: Mapping[tuple[int, int], SourceSpan] = field(default_factory=dict, repr=False)
-    warnings: tuple[str, ...] = ()  # what normalization did that the user should hear of (dropped controls)
+    recorded: Mapping[tuple[int, int], SourceSpan] = field(default_factory=dict, repr=False, compare=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # what the user heard at the time (dropped controls)
     rules: Profile | None = field(default=None, compare=False, repr=False)  # the profile itself, where known
     lines: LineIndex = field(init=False, repr=False, compare=False)
 

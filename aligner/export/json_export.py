@@ -25,7 +25,7 @@ inputs give byte-identical files.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from aligner.errors import InputError
@@ -94,7 +94,16 @@ def _witness_head(witness: NormalizedWitness) -> dict[str, Any]:
         "paragraphs": len(witness.paragraphs),
         "pages": len(witness.page_breaks) + 1 if witness.page_breaks else 0,
         "page_breaks": [{"offset": b.offset, "n": b.n} for b in witness.page_breaks],
-        "furniture": [{"kind": f.kind, "text": f.text, "line": f.line, "page": f.page + 1} for f in witness.furniture],
+        "furniture": [
+            {
+                "kind": f.kind,
+                "text": f.text,
+                "line": f.line,
+                "page": f.page + 1,
+                "offsets": [f.source_start, f.source_end],
+            }
+            for f in witness.furniture
+        ],
     }
 
 
@@ -189,6 +198,10 @@ def _read_span(data: Mapping[str, Any] | None) -> SourceSpan | None:
     )
 
 
+def _pair(values: Sequence[int]) -> tuple[int, int]:
+    return values[0], values[1]
+
+
 def _read_witness(data: Mapping[str, Any], recorded: dict[tuple[int, int], SourceSpan]) -> NormalizedWitness:
     """The witness record as a witness without a map; ``recorded`` collects the spans it answers with."""
     source = Witness(
@@ -211,7 +224,8 @@ def _read_witness(data: Mapping[str, Any], recorded: dict[tuple[int, int], Sourc
             recorded[(start, start + len(text))] = span
         start += len(text) + 1
     furniture = tuple(
-        Furniture(f["kind"], f["text"], 0, 0, f["line"], f["page"] - 1) for f in data.get("furniture", [])
+        Furniture(f["kind"], f["text"], *_pair(f.get("offsets", (0, 0))), f["line"], f["page"] - 1)
+        for f in data.get("furniture", [])
     )
     breaks = tuple(PageBreak(b["offset"], b["n"]) for b in data.get("page_breaks", []))
     text = "\n".join(p.text for p in paragraphs)

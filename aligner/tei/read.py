@@ -213,7 +213,7 @@ def _witnesses(root: etree._Element) -> list[tuple[Witness, str, bool]]:
             siglum,
             idno.get("path", ""),
             idno.get("sha256", ""),
-            0,
+            int(idno["size"]) if idno.get("size", "").isdigit() else 0,
             idno.get("encoding", ""),
             "",
             idno.get("kind", ""),
@@ -271,5 +271,7 @@ def load(source: Source) -> Alignment:
         for unit in sorted(held, key=lambda u: int(u[1:]))
     )
     base = next((w.siglum for w, _, is_base in listed if is_base), listed[0][0].siglum)
-    title = root.findtext(f".//{tei('titleStmt')}/{tei('title')}") or ""
+    title_element = root.find(f".//{tei('titleStmt')}/{tei('title')}")
+    given = title_element is not None and title_element.get("type") != "file"
+    title = (title_element.text or "") if given and title_element is not None else ""
     return Alignment(witnesses, base, units, title)

@@ -385,8 +385,11 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
 
     header = _sub(root, "teiHeader")
     file_desc = _sub(header, "fileDesc")
-    title = alignment.title or alignment.witness(alignment.base).witness.path.rsplit("/", 1)[-1]
-    _sub(_sub(file_desc, "titleStmt"), "title", title)
+    if alignment.title:
+        _sub(_sub(file_desc, "titleStmt"), "title", alignment.title)
+    else:  # TEI wants a title: the base file's name stands in, marked as such
+        base_file = alignment.witness(alignment.base).witness.path.rsplit("/", 1)[-1]
+        _sub(_sub(file_desc, "titleStmt"), "title", base_file, type="file")
     publication = _sub(file_desc, "publicationStmt")
     _sub(publication, "p", f"Aligned and encoded by aligner {__version__}; base witness: {alignment.base}.")
     list_wit = _sub(_sub(file_desc, "sourceDesc"), "listWit")
@@ -400,6 +403,7 @@ def _header(root: etree._Element, alignment: Alignment, forbidden: Iterable[str]
             _sub(witness, "idno", source.kind, type="kind")
         if nw.profile:
             _sub(witness, "idno", nw.profile, type="profile")
+        _sub(witness, "idno", str(source.size), type="size")
         _sub(witness, "idno", source.format, type="format")
         if source.encoding:
             _sub(witness, "idno", source.encoding, type="encoding")
