@@ -38,6 +38,11 @@ def test_the_layout_lists_every_module_and_only_modules_that_exist() -> None:
             assert name == "__init__.py" or f"`{name}`" in bullet, f"README layout does not name {module}"
     for mentioned in regex.findall(r"`(aligner/[\w/]+\.py)`", layout):
         assert (ROOT / mentioned).is_file(), f"README layout names {mentioned}, which does not exist"
+    for bullet in bullets:  # every module a folder's bullet names is in that folder
+        folder = regex.match(r"`(aligner/\w+/)`", bullet)
+        for name in regex.findall(r"`(\w+\.py)`", bullet) if folder else ():
+            assert (ROOT / folder.group(1) / name).is_file(), f"README layout names {folder.group(1)}{name}"
+        assert regex.match(r"`[^`]+`: \S", bullet), f"a layout bullet says what it owns: {bullet[:60]}"
 
 
 def test_the_api_section_names_only_public_names() -> None:
