@@ -101,7 +101,10 @@ class BatchOptions:
     """How a batch runs: where (``workers`` here, or a Dask ``scheduler``), what it redoes and writes.
 
     ``confine`` refuses manifest witness paths outside the manifest's folder; ``prune``
-    removes the results of documents that are no longer in the corpus.
+    removes the results of documents that are no longer in the corpus. ``treatment`` sets
+    :class:`Document` fields for every document, as `aligner batch`'s ``--profile``,
+    ``--no-reflow``, ``--no-spacing`` and ``--no-orthographic`` do
+    (``(("reflow", False),)``): they win over what the manifest says.
     """
 
     workers: int | None = None
@@ -110,6 +113,7 @@ class BatchOptions:
     html: bool = False
     prune: bool = False
     confine: bool = True
+    treatment: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,18 +223,20 @@ def _processed(job: Job) -> DocumentResult:
 
 
 def document_options(document: Document) -> Options:
-    """The pipeline options a manifest entry asks for: its base, title, and its language's profile."""
+    """The pipeline options a manifest entry asks for: base, title, profile (its own, else its
+    language's), reflow, spacing and orthographic typing, as `aligner align` takes them from flags."""
     from aligner.normalize import NormalizeConfig
     from aligner.rules import profile_for_language
 
-    profile = profile_for_language(document.language) if document.language else None
-    return Options(normalize=NormalizeConfig(profile=profile), base=document.base, title=document.title)
+    profile = document.profile or (profile_for_language(document.language) if document.language else None)
+    config = NormalizeConfig(profile=profile, reflow=document.reflow, spacing=document.spacing)
+    return Options(normalize=config, base=document.base, title=document.title, orthographic=document.orthographic)
 
 
 def document_sources(document: Document) -> list[Source]:
     """The witnesses of a manifest entry, named in outputs by their manifest paths."""
     return [
-        Source(w.file, w.siglum, kind=w.kind, label=w.path, sha256=w.sha256, format=w.format)
+        Source(w.file, w.siglum, kind=w.kind, label=w.path, sha256=w.sha256, format=w.format, encoding=w.encoding)
         for w in document.witnesses
     ]
 
@@ -283,6 +289,9 @@ def run_batch(
     such as :func:`worker_pool` makes, runs the documents instead of a pool made here.
     """
     options = options or BatchOptions()
+    if options.treatment:
+        documents = tuple(replace(d, **dict(options.treatment)) for d in manifest.documents)
+        manifest = replace(manifest, documents=documents)
     say = warn or (lambda line: print(line, file=sys.stderr))
     workers = _check_options(options, say)
     _check_ids(manifest)
@@ -488,7 +497,8 @@ def _fingerprint(document: Document) -> dict[str, Any]:
         "title": document.title,
         "language": document.language,
         "base": document.base,
-        "witnesses": [[w.siglum, w.path, w.kind, w.format, w.sha256] for w in document.witnesses],
+        "treatment": [document.profile, document.reflow, document.spacing, document.orthographic],
+        "witnesses": [[w.siglum, w.path, w.kind, w.format, w.encoding, w.sha256] for w in document.witnesses],
     }
 
 

@@ -464,6 +464,15 @@ def validate(file: str) -> None:
     show_default=True,
     help="Refuse manifest witness paths outside the manifest's folder.",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(sorted(PROFILES)),
+    default=None,
+    help="Rule set for every document (default: each document's, from its language or detected).",
+)
+@click.option("--no-reflow", is_flag=True, help="Take every line as a paragraph, in every document.")
+@click.option("--no-spacing", is_flag=True, help="Keep spacing and widths as they are, in every document.")
+@click.option("--no-orthographic", is_flag=True, help="Count variant character forms as substantive.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def batch(
     source: str,
@@ -475,6 +484,7 @@ def batch(
     prune: bool,
     confine: bool,
     quiet: bool,
+    **flags: Any,
 ) -> None:
     """Take a whole corpus through the pipeline: a manifest (JSON) or a folder of DOC/ folders of editions.
 
@@ -493,8 +503,18 @@ def batch(
     """
     from aligner.batch import BatchOptions, run_cli
 
+    treatment = (
+        *((("profile", flags["profile"]),) if flags["profile"] else ()),
+        *((name, False) for name in ("reflow", "spacing", "orthographic") if flags[f"no_{name}"]),
+    )
     options = BatchOptions(
-        workers=workers, scheduler=scheduler, force=force, html=with_html, prune=prune, confine=confine
+        workers=workers,
+        scheduler=scheduler,
+        force=force,
+        html=with_html,
+        prune=prune,
+        confine=confine,
+        treatment=treatment,
     )
     sys.exit(run_cli(source, out_dir, options, quiet=quiet, echo=out, warn=_stderr))
 

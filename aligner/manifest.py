@@ -54,6 +54,7 @@ class WitnessEntry:
     sha256: str = ""
     description: str = ""
     format: str | None = None  # a reader to force; None: recognised from content and name
+    encoding: str | None = None  # a text encoding to force; None: detected
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +67,12 @@ class Document:
     language: str = ""
     base: str | None = None
     ignored: tuple[str, ...] = ()  # files in a document folder that are not editions aligner reads
+    # How it is normalized and typed, as `aligner align`'s flags say it: from the manifest
+    # or from `aligner batch`'s own flags. ``profile`` overrides the one ``language`` picks.
+    profile: str | None = None
+    reflow: bool = True
+    spacing: bool = True
+    orthographic: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +203,7 @@ def _document(item: dict[str, Any], root: Path) -> Document:
             sha256=w.get("sha256", ""),
             description=w.get("description", ""),
             format=w.get("format"),
+            encoding=w.get("encoding"),
         )
         for w in item["witnesses"]
     )
@@ -205,6 +213,10 @@ def _document(item: dict[str, Any], root: Path) -> Document:
         title=item.get("title", ""),
         language=item.get("language", ""),
         base=item.get("base"),
+        profile=item.get("profile"),
+        reflow=item.get("reflow", True),
+        spacing=item.get("spacing", True),
+        orthographic=item.get("orthographic", True),
     )
 
 

@@ -36,6 +36,7 @@ class Source:
     label: str = ""
     sha256: str = ""
     format: str | None = None  # forced reader; None: recognised from the content and the name
+    encoding: str | None = None  # forced text encoding; None: detected
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +77,7 @@ def _read(source: Source, options: Options) -> Witness:
             source.siglum,
             kind=source.kind,
             format=source.format or options.format,
-            encoding=options.encoding,
+            encoding=source.encoding or options.encoding,
         )
     except InputError as err:
         if not source.label:

@@ -237,6 +237,51 @@ def test_batch_and_align_write_the_same_bytes_with_the_manifest_language(tmp_pat
         assert {w["profile"] for w in data["witnesses"]} == {profile}
 
 
+@pytest.mark.parametrize(
+    ("in_manifest", "batch_flags", "align_flags"),
+    [
+        ({"reflow": False, "orthographic": False}, (), ["--no-reflow", "--no-orthographic"]),
+        ({}, (("spacing", False), ("profile", "zh-pangu")), ["--no-spacing", "--profile", "zh-pangu"]),
+    ],
+)
+def test_batch_takes_the_options_align_takes_from_the_manifest_or_its_flags(
+    tmp_path: Path, in_manifest: dict[str, Any], batch_flags: tuple[tuple[str, Any], ...], align_flags: list[str]
+) -> None:
+    """Reflow, spacing, orthographic typing, the profile and a witness's encoding: the same bytes."""
+    gold = web_paragraphs()[:20]
+    corpus = tmp_path / "in"
+    (corpus / "plan").mkdir(parents=True)
+    (corpus / "plan" / "web.txt").write_bytes(web_file(gold).decode("utf-8").encode("gb18030"))
+    wrapped = "".join(p[i : i + 30] + "\n" for p in gold for i in range(0, len(p), 30)).replace("国", "國", 5)
+    (corpus / "plan" / "pdf.txt").write_bytes(wrapped.replace("，", " , ", 4).encode("gb18030"))
+    witnesses = [
+        {"siglum": "web", "path": "plan/web.txt", "encoding": "gb18030"},
+        {"siglum": "pdf", "path": "plan/pdf.txt", "encoding": "gb18030"},
+    ]
+    document = {"id": "plan", "language": "zh", "witnesses": witnesses, **in_manifest}
+    (corpus / "manifest.json").write_text(json.dumps({"documents": [document]}), encoding="utf-8")
+    out = tmp_path / "batch"
+    options = BatchOptions(workers=1, treatment=batch_flags)
+    assert run_batch(load_manifest(corpus / "manifest.json"), out, options, progress=False).results[0].status == "ok"
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    command = [sys.executable, "-m", "aligner", "align", "plan/web.txt", "plan/pdf.txt", "--sigla", "web,pdf"]
+    command += ["--encoding", "gb18030", *align_flags, "-q"]
+    if "--profile" not in align_flags:
+        command += ["--profile", "zh"]
+    command += ["--json", str(cli / "alignment.json"), "--csv", str(cli / "alignment.csv")]
+    command += ["--tei", str(cli / "alignment.tei.xml")]
+    done = subprocess.run(command, cwd=corpus, capture_output=True, text=True, check=False)
+    assert done.returncode in (0, 1), done.stderr
+    for name in ("alignment.json", "alignment.csv", "alignment.tei.xml"):
+        assert (out / "plan" / name).read_bytes() == (cli / name).read_bytes(), name
+    data = json.loads((out / "plan" / "alignment.json").read_text(encoding="utf-8"))
+    assert data["witnesses"][1]["encoding"] == "gb18030"
+    # A rerun without the flags is not taken for the same work.
+    again = run_batch(load_manifest(corpus / "manifest.json"), out, BatchOptions(workers=1), progress=False)
+    assert again.results[0].cached is (not batch_flags)
+
+
 def test_folders_hold_editions_of_any_format_and_name_what_they_ignore(tmp_path: Path) -> None:
     from aligner.samples import html_page
 
