@@ -114,6 +114,18 @@ class AlignerGroup(click.Group):
 INPUT_FORMATS = click.Choice(["text", "pdf", "html", "docx", "tei"])
 
 
+def single(*declarations: str, default: str | None = None, **attributes: Any) -> Callable[[F], F]:
+    """An option that takes one value: given twice, it is refused, not silently the last one."""
+
+    def only_once(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> str | None:
+        del ctx
+        if len(values) > 1:
+            raise click.BadParameter(f"given {len(values)} times ({', '.join(values)}); give it once", param=param)
+        return values[0] if values else default
+
+    return click.option(*declarations, multiple=True, callback=only_once, **attributes)
+
+
 def reading_options(func: F, *, format_option: str = "--format") -> F:
     """How witnesses are read: force a format (else recognised), force an encoding (else detected)."""
     func = click.option(
@@ -238,7 +250,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("input", type=str)
-@click.option("-o", "--output", default="-", metavar="FILE", help="Where to write (default: stdout).")
+@single("-o", "--output", default="-", metavar="FILE", help="Where to write (default: stdout).")
 @click.option("--furniture", is_flag=True, help="List removed running heads and page numbers on stderr.")
 @click.option(
     "--explain", is_flag=True, help="List every change on stderr: where, which rule, the text before and after."
@@ -295,10 +307,10 @@ def _align(witnesses: Sequence[str], sigla: str | None, options: Options, quiet:
 @main.command()
 @click.argument("witnesses", nargs=-1, required=True, type=str)
 @witness_options
-@click.option("--json", "json_out", metavar="FILE", help="Write the alignment as JSON ('-' for stdout).")
-@click.option("--tei", "tei_out", metavar="FILE", help="Write a TEI P5 parallel-segmentation document.")
-@click.option("--html", "html_out", metavar="FILE", help="Write a self-contained HTML report.")
-@click.option("--csv", "csv_out", metavar="FILE", help="Write the alignment table as CSV.")
+@single("--json", "json_out", metavar="FILE", help="Write the alignment as JSON ('-' for stdout).")
+@single("--tei", "tei_out", metavar="FILE", help="Write a TEI P5 parallel-segmentation document.")
+@single("--html", "html_out", metavar="FILE", help="Write a self-contained HTML report.")
+@single("--csv", "csv_out", metavar="FILE", help="Write the alignment table as CSV.")
 @reading_options
 @normalize_options
 def align(
@@ -368,15 +380,15 @@ def _allowed(allow: Sequence[str]) -> frozenset[str]:
     multiple=True,
     help="Differences that pass: whitespace, punctuation, width, orthographic, substantive, gap, moved (repeatable).",
 )
-@click.option(
+@single(
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "github", "gitlab", "sarif", "junit"]),
     default="text",
-    show_default=True,
-    help="How findings are written: text lines, JSON, GitHub annotations, GitLab Code Quality, SARIF 2.1.0, JUnit XML.",
+    help="How findings are written (default: text): text lines, JSON, GitHub annotations, GitLab Code Quality,"
+    " SARIF 2.1.0, JUnit XML.",
 )
-@click.option("-o", "--output", default="-", metavar="FILE", help="Write the findings to FILE (default: stdout).")
+@single("-o", "--output", default="-", metavar="FILE", help="Write the findings to FILE (default: stdout).")
 @check_reading_options
 @normalize_options
 def check(

@@ -99,6 +99,9 @@ def test_bad_input_is_one_line_exit_2_and_no_output(tmp_path: Path, content: byt
         (["check", str(PDF), str(PDF), "--format", "xml"], "'xml' is not one of"),
         (["align", str(PDF), str(PDF), "--bogus"], "No such option '--bogus'"),
         (["normalize"], "Missing argument 'INPUT'. (see 'aligner normalize --help')"),
+        (["align", str(WEB), str(PDF), "--json", "{tmp}/a", "--json", "{tmp}/b"], "'--json': given 2 times"),
+        (["check", str(WEB), str(PDF), "--format", "json", "--format", "sarif"], "'--format': given 2 times"),
+        (["normalize", str(PDF), "-o", "{tmp}/a", "-o", "{tmp}/b"], "given 2 times"),
     ],
 )
 def test_directory_and_usage_errors_are_one_line_and_exit_2(args: list[str], said: str, tmp_path: Path) -> None:
