@@ -67,6 +67,7 @@ THIN_LINK = 0.2  # a link carrying less than this share of a paragraph may be cu
 SHORT_RUN = 4  # the most steps a run of short paragraphs may hold to be joined
 FULL_DP_CELLS = 40_000  # gaps up to this many cells get the full table, larger ones a band
 MAX_DP_PARAGRAPHS = 20_000  # a gap with more paragraphs than this (both sides) is left as gaps
+DP_BUDGET = 250_000  # table cells all gaps of one pairwise alignment may fill (see _Budget)
 BAND = 40  # half-width of the band, in paragraphs
 MOVE_PAIRS = 20_000  # compare unmatched paragraphs pairwise for moves up to this many pairs
 MOVE_DICE = 0.6  # how alike two unmatched paragraphs must be to count as one moved paragraph
@@ -291,12 +292,31 @@ def _row_range(i: int, n: int, m: int, banded: bool) -> range:
     return range(max(lo, 0), min(hi, m) + 1)
 
 
-def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int) -> list[Step]:
+class _Budget:
+    """The table cells dynamic programming may still fill in one pairwise alignment.
+
+    Editions that share text need few (10 MB with noise in every paragraph: 56,000); two
+    long stretches with nothing in common would need millions, each a similarity score.
+    Past the budget a region is left unmatched, as gaps, rather than run for minutes.
+    """
+
+    def __init__(self, cells: int) -> None:
+        self.cells = cells
+
+    def take(self, cells: int) -> bool:
+        if cells > self.cells:
+            return False
+        self.cells -= cells
+        return True
+
+
+def _dp(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int, budget: _Budget) -> list[Step]:
     """Best sequence of steps through region ``a[a0:a1]`` x ``b[b0:b1]``."""
     n, m = a1 - a0, b1 - b0
-    if n + m > MAX_DP_PARAGRAPHS:  # too large to search, and nothing in it anchors: say so
-        return _unmatched(a0, a1, b0, b1)
     banded = n * m > FULL_DP_CELLS
+    cells = n * (2 * BAND + m // max(n, 1) + 1) if banded else n * m
+    if n + m > MAX_DP_PARAGRAPHS or not budget.take(cells):  # too large to search, and nothing anchors
+        return _unmatched(a0, a1, b0, b1)
     best: list[dict[int, tuple[float, int, int]]] = []
     for i in range(n + 1):
         row: dict[int, tuple[float, int, int]] = {}
@@ -336,7 +356,7 @@ def _unmatched(a0: int, a1: int, b0: int, b1: int) -> list[Step]:
     return [((i,), ()) for i in range(a0, a1)] + [((), (j,)) for j in range(b0, b1)]
 
 
-def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int, *, exact: bool = True) -> list[Step]:
+def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int, budget: _Budget, *, exact: bool = True) -> list[Step]:
     """Steps for a gap between groups: equal keys anchor (then folded ones), DP in what is left."""
     if a0 == a1 or b0 == b1:
         return _unmatched(a0, a1, b0, b1)
@@ -352,9 +372,9 @@ def _fill(a: _Side, b: _Side, a0: int, a1: int, b0: int, b1: int, *, exact: bool
     for i, j in [*pairs, (a1, b1)]:
         if (pa, pb) != (i, j):
             if exact:
-                steps.extend(_fill(a, b, pa, i, pb, j, exact=False))
+                steps.extend(_fill(a, b, pa, i, pb, j, budget, exact=False))
             else:
-                steps.extend(_dp(a, b, pa, i, pb, j) if pa < i and pb < j else _unmatched(pa, i, pb, j))
+                steps.extend(_dp(a, b, pa, i, pb, j, budget) if pa < i and pb < j else _unmatched(pa, i, pb, j))
         if i < a1:
             steps.append(((i,), (j,)))
         pa, pb = i + 1, j + 1
@@ -366,10 +386,11 @@ def _path(a: _Side, b: _Side, gram: int) -> list[Step]:
     steps: list[Step] = []
     pa, pb = 0, 0
     links = _links(a, b, gram)
+    budget = _Budget(DP_BUDGET)
     for ga, gb in [*_groups(a, b, links), (range(len(a), len(a)), range(len(b), len(b)))]:
-        steps.extend(_fill(a, b, pa, ga.start, pb, gb.start))
+        steps.extend(_fill(a, b, pa, ga.start, pb, gb.start, budget))
         if ga:
-            steps.extend(_resolve(a, b, ga, gb, links))
+            steps.extend(_resolve(a, b, ga, gb, links, budget))
         pa, pb = ga.stop, gb.stop
     return _absorb(a, b, steps)
 
@@ -424,7 +445,7 @@ def _joins(a: _Side, b: _Side, unit: Step, lone: Step) -> bool:
     return _dice_of(a, b, unit[0] + lone[0], unit[1] + lone[1]) > before
 
 
-def _resolve(a: _Side, b: _Side, ga: range, gb: range, links: Counter[tuple[int, int]]) -> list[Step]:
+def _resolve(a: _Side, b: _Side, ga: range, gb: range, links: Counter[tuple[int, int]], budget: _Budget) -> list[Step]:
     """An n:m group as finer 1:n and n:1 steps, when paragraph matching accounts for all of it.
 
     Rewritten passages often carry a sentence across a paragraph boundary (the last
@@ -436,7 +457,7 @@ def _resolve(a: _Side, b: _Side, ga: range, gb: range, links: Counter[tuple[int,
     whole = [(tuple(ga), tuple(gb))]
     if len(ga) < 2 or len(gb) < 2 or len(ga) > MAX_GROUP * len(gb) or len(gb) > MAX_GROUP * len(ga):
         return whole
-    steps = _dp(a, b, ga.start, ga.stop, gb.start, gb.stop)
+    steps = _dp(a, b, ga.start, ga.stop, gb.start, gb.stop, budget)
     if len(steps) < 2 or not all(sa and sb for sa, sb in steps):
         return whole
     kept = {(i, j) for sa, sb in steps for i in sa for j in sb}

@@ -409,3 +409,22 @@ def test_a_merge_followed_by_an_addition_is_still_one_unit() -> None:
     units = {(u.paragraphs["a"], u.paragraphs["b"]) for u in alignment.units}
     assert ((at, at + 1, at + 2), (at,)) in units
     assert ((), (at + 1,)) in units
+
+
+def test_dynamic_programming_stops_at_its_budget_and_leaves_gaps() -> None:
+    """Long stretches with nothing in common would fill millions of cells: past the budget
+    they stay gaps, and a region within it is still searched."""
+    import importlib
+
+    module = importlib.import_module("aligner.align")
+    texts = [p[:12] for p in PARAS[:40]]
+    edited = [t[:5] + "鑫" + t[6:] for t in texts]
+    a, b = module._Side(range(40), texts), module._Side(range(40), edited)
+    searched = module._dp(a, b, 0, 40, 0, 40, module._Budget(40 * 40))
+    assert sum(1 for sa, sb in searched if sa and sb) >= 35
+    assert module._dp(a, b, 0, 40, 0, 40, module._Budget(40 * 40 - 1)) == [((i,), ()) for i in range(40)] + [
+        ((), (j,)) for j in range(40)
+    ]
+    budget = module._Budget(2000)
+    module._dp(a, b, 0, 40, 0, 40, budget)
+    assert budget.cells == 400  # what one region used is gone for the next
