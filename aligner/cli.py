@@ -476,16 +476,8 @@ def validate(file: str) -> None:
     show_default=True,
     help="Refuse manifest witness paths outside the manifest's folder.",
 )
-@click.option(
-    "--profile",
-    type=click.Choice(sorted(PROFILES)),
-    default=None,
-    help="Rule set for every document (default: each document's, from its language or detected).",
-)
-@click.option("--no-reflow", is_flag=True, help="Take every line as a paragraph, in every document.")
-@click.option("--no-spacing", is_flag=True, help="Keep spacing and widths as they are, in every document.")
 @click.option("--no-orthographic", is_flag=True, help="Count variant character forms as substantive.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+@normalize_options  # for every document, over what the manifest says
 def batch(
     source: str,
     out_dir: str,
