@@ -37,6 +37,7 @@ from aligner.rules.characters import (
     FIRST_TOKEN,
     HYPHENATED,
     IDEOGRAPH,
+    LETTER_DIGIT,
     NO_LINE_START,
     NUMBER_JOIN,
     PAGE_NUMBER,
@@ -346,15 +347,18 @@ def _token_width(line: Line, profile: Profile, in_chars: bool = False) -> int:
     return display_width(match.group(0) if match else line.text[:1], profile.wide_ambiguous)
 
 
-def _joiner(left: str, right: str, by_count: bool = False) -> str:
+def _joiner(left: str, right: str, by_count: bool = False, cjk: bool = False) -> str:
     """Lines join with nothing between CJK characters or the parts of a number, with one space between words.
 
     ``by_count``: CJK text wrapped at a number of characters breaks Latin words anywhere
-    (``P`` / ``M2.5``), so there nothing goes between them either.
+    (``P`` / ``M2.5``), so there nothing goes between them either. ``cjk``: in CJK text a
+    letter and a digit either side of a line end are one token (``PM`` / ``2.5``, ``G`` /
+    ``20``); between two words of English a line end still stands for a space.
     """
     if by_count or CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None:
         return ""
-    return "" if NUMBER_JOIN.match(left[-1] + right[0]) else " "
+    pair = left[-1] + right[0]
+    return "" if NUMBER_JOIN.match(pair) or (cjk and LETTER_DIGIT.match(pair)) else " "
 
 
 LATIN_SLACK = 10  # a tenth of the line: how far character counts stray from set widths
@@ -505,7 +509,8 @@ def _reflow(source: str, profile: Profile, decider: Callable[[list[Line], Layout
             edits.append(Edit(a.end - 1, b.start, hyphen, rule="hyphen-join" if not hyphen else "hyphen-kept"))
         else:
             by_count = layout.in_chars and profile.wide_ambiguous
-            edits.append(Edit(a.end, b.start, _joiner(a.text, b.text, by_count), rule="line-join"))
+            joiner = _joiner(a.text, b.text, by_count, cjk=profile.wide_ambiguous)
+            edits.append(Edit(a.end, b.start, joiner, rule="line-join"))
     if body and body[-1].end < len(source):
         edits.append(Edit(body[-1].end, len(source), "", rule="trailing-space"))
     removed = tuple(furniture.values())

@@ -57,12 +57,16 @@ def typeset(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @needs_fpdf
-@pytest.mark.parametrize(("page", "size", "margin"), [((148, 210), 11, 16), ((210, 297), 12, 25)], ids=["A5", "A4"])
+@pytest.mark.parametrize(
+    ("page", "size", "margin"),
+    [((148, 210), 11, 16), ((210, 297), 12, 25), ((148, 210), 9, 12)],
+    ids=["A5", "A4", "A5-small"],  # small type breaks Latin tokens: PM|2.5, 1+|N
+)
 def test_a_typeset_pdf_reads_back_to_the_paragraphs_it_was_made_from(
-    typeset: Path, page: tuple[int, int], size: int, margin: int
+    typeset: Path, page: tuple[int, int], size: float, margin: int
 ) -> None:
     body = PARAS[94:]  # the chapters the seed pdf lacks, with their headings set larger
-    pdf = typeset_pdf(typeset / f"{page[0]}.pdf", body, page=page, size=size, margin=margin)
+    pdf = typeset_pdf(typeset / f"{page[0]}-{size}.pdf", body, page=page, size=size, margin=margin)
     witness = read_witness(pdf)
     assert witness.format == "pdf" and witness.layout is not None
     result = normalize_witness(witness)
