@@ -93,7 +93,7 @@ SUMMARY_FILES = ("summary.csv", "summary.json")
 LEFTOVER_PREFIXES = (".tmp-", ".old-")
 CHUNK = 8  # the most documents one pool task takes
 SCHEDULER_SECONDS = 10  # how long to wait for a Dask scheduler to answer
-SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]+:\d{1,5}$")
+SCHEDULER_ADDRESS = re.compile(r"^(?:tcp|tls|ucx|ws|wss)://[A-Za-z0-9._\-\[\]:]+:(\d{1,5})\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,7 +361,8 @@ def _check_options(options: BatchOptions, warn: Callable[[str], None]) -> int | 
         raise UsageError(f"--workers must be at least 1, got {options.workers}")
     if options.workers is not None and options.scheduler:
         raise UsageError("--workers and --scheduler exclude each other: the Dask cluster has its own workers")
-    if options.scheduler is not None and not SCHEDULER_ADDRESS.match(options.scheduler):
+    address = SCHEDULER_ADDRESS.match(options.scheduler) if options.scheduler is not None else None
+    if options.scheduler is not None and (address is None or not 0 < int(address.group(1)) < 65536):
         raise UsageError(f"--scheduler {options.scheduler!r} is not an address like tcp://host:8786")
     cores = _cores()
     if options.workers is not None and options.workers > cores:

@@ -657,8 +657,9 @@ def test_workers_are_capped_at_the_cores(tmp_path: Path) -> None:
 
 def test_a_scheduler_address_is_checked_and_a_silent_one_times_out(tmp_path: Path) -> None:
     corpus = _small_corpus(tmp_path / "corpus")
-    proc = _aligner("batch", corpus, "--out", tmp_path / "out", "--scheduler", "notaurl")
-    assert proc.returncode == 2 and "is not an address" in proc.stderr and "Traceback" not in proc.stderr
+    for address in ("notaurl", "tcp://host:99999", "tcp://host:8786\n"):
+        proc = _aligner("batch", corpus, "--out", tmp_path / "out", "--scheduler", address)
+        assert proc.returncode == 2 and "is not an address" in proc.stderr and "Traceback" not in proc.stderr
     pytest.importorskip("distributed")
     import http.server
     import threading
