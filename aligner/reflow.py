@@ -37,7 +37,7 @@ from aligner.rules.characters import (
     FIRST_TOKEN,
     HYPHENATED,
     IDEOGRAPH,
-    LETTER_DIGIT,
+    LATIN_TOKEN_JOIN,
     NO_LINE_START,
     NUMBER_JOIN,
     PAGE_NUMBER,
@@ -352,13 +352,14 @@ def _joiner(left: str, right: str, by_count: bool = False, cjk: bool = False) ->
 
     ``by_count``: CJK text wrapped at a number of characters breaks Latin words anywhere
     (``P`` / ``M2.5``), so there nothing goes between them either. ``cjk``: in CJK text a
-    letter and a digit either side of a line end are one token (``PM`` / ``2.5``, ``G`` /
-    ``20``); between two words of English a line end still stands for a space.
+    letter and a digit, or a letter or digit and a joining sign, either side of a line end
+    are one token (``PM`` / ``2.5``, ``1+`` / ``N``); between two words of English a line
+    end still stands for a space.
     """
     if by_count or CJK.match(left[-1]) is not None or CJK.match(right[0]) is not None:
         return ""
     pair = left[-1] + right[0]
-    return "" if NUMBER_JOIN.match(pair) or (cjk and LETTER_DIGIT.match(pair)) else " "
+    return "" if NUMBER_JOIN.match(pair) or (cjk and LATIN_TOKEN_JOIN.match(pair)) else " "
 
 
 LATIN_SLACK = 10  # a tenth of the line: how far character counts stray from set widths
@@ -378,7 +379,7 @@ class _Decider:
         return self.layout.width - (self.layout.indent if self.first_line else 0)
 
     def _short(self, a: Line, b: Line) -> bool:
-        gap = 0 if _joiner(a.text, b.text) == "" else 1
+        gap = 0 if _joiner(a.text, b.text, cjk=self.profile.wide_ambiguous) == "" else 1
         # CJK lines are counted in cells that match the glyphs; Latin text in proportional
         # type is not, so a line is only short when the next word would fit with room to spare.
         slack = 1 if self.profile.wide_ambiguous else self._capacity() // LATIN_SLACK

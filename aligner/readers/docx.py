@@ -17,8 +17,7 @@ from typing import Any
 from aligner.errors import InputError, UsageError
 from aligner.files import LIMIT_HINT, MAX_INPUT_BYTES
 from aligner.model import Block, BlockKind, Witness
-from aligner.rules import DOCX_HEADING_STYLE as HEADING_STYLE
-from aligner.rules import DOCX_LIST_STYLE as LIST_STYLE
+from aligner.rules import DOCX_HEADING_STYLE, DOCX_LIST_STYLE
 
 __all__ = ["read"]
 
@@ -33,13 +32,13 @@ def _docx() -> Any:
 
 def _kind(paragraph: Any) -> Block:
     style = paragraph.style.name if paragraph.style is not None else ""
-    heading = HEADING_STYLE.match(style or "")
+    heading = DOCX_HEADING_STYLE.match(style or "")
     if heading:
         return Block(BlockKind.HEAD, int(heading.group(1)))
     if style == "Title":
         return Block(BlockKind.HEAD, 1)
     numbered = paragraph._p.pPr is not None and paragraph._p.pPr.numPr is not None
-    if numbered or LIST_STYLE.search(style or ""):
+    if numbered or DOCX_LIST_STYLE.search(style or ""):
         return Block(BlockKind.ITEM)
     return Block(BlockKind.P)
 

@@ -30,7 +30,7 @@ __all__ = [
     "IDEOGRAPH",
     "LATIN_LETTER",
     "LATIN_TOKEN",
-    "LETTER_DIGIT",
+    "LATIN_TOKEN_JOIN",
     "MODERN_PUNCTUATION",
     "NOT_COMPARED",
     "NOT_PRINTABLE",
@@ -111,7 +111,7 @@ DIGITS = regex.compile(r"\d+")
 NUMBER_JOIN = regex.compile(r"^(?:\d[\d%‰‱℃°]|[\d.,][\d])$")
 # Either side of a line end in CJK text, the parts of one Latin token: a letter and a
 # digit (PM|2.5, G|20), or a letter or digit and a joining sign (1+|N, km/|h).
-LETTER_DIGIT = regex.compile(r"^(?:[A-Za-z]\d|\d[A-Za-z]|[A-Za-z\d][+=/×]|[+=/×][A-Za-z\d])$")
+LATIN_TOKEN_JOIN = regex.compile(r"^(?:[A-Za-z]\d|\d[A-Za-z]|[A-Za-z\d][+=/×]|[+=/×][A-Za-z\d])$")
 # Printed page numbers, as they stand alone on a line at the top or bottom of a page.
 PAGE_NUMBER = regex.compile(
     r"""^(?:
