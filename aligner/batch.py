@@ -361,9 +361,10 @@ def _check_options(options: BatchOptions, warn: Callable[[str], None]) -> int | 
         raise UsageError(f"--workers must be at least 1, got {options.workers}")
     if options.workers is not None and options.scheduler:
         raise UsageError("--workers and --scheduler exclude each other: the Dask cluster has its own workers")
-    address = SCHEDULER_ADDRESS.match(options.scheduler) if options.scheduler is not None else None
-    if options.scheduler is not None and (address is None or not 0 < int(address.group(1)) < 65536):
-        raise UsageError(f"--scheduler {options.scheduler!r} is not an address like tcp://host:8786")
+    if options.scheduler is not None:
+        address = SCHEDULER_ADDRESS.match(options.scheduler)
+        if address is None or not 0 < int(address.group(1)) < 65536:
+            raise UsageError(f"--scheduler {options.scheduler!r} is not an address like tcp://host:8786")
     cores = _cores()
     if options.workers is not None and options.workers > cores:
         warn(f"aligner: --workers {options.workers} is more than the {cores} cores here; using {cores}")
